@@ -1,0 +1,177 @@
+"""The store interface: what ingest, search and statistics need from Qdrant, whichever mode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+SearchMode = Literal["hybrid", "dense", "sparse"]
+Scalar = str | int | float | bool
+
+
+@dataclass(frozen=True)
+class SparseVec:
+    """A sparse vector (BM25 term weights)."""
+
+    indices: list[int]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class Match:
+    """Payload field equals any of the values (for array fields: contains any)."""
+
+    key: str
+    values: tuple[Scalar, ...]
+
+
+@dataclass(frozen=True)
+class Range:
+    """Numeric payload field within [gte, lte]; either bound may be open."""
+
+    key: str
+    gte: float | None = None
+    lte: float | None = None
+
+
+Condition = Match | Range
+
+
+@dataclass(frozen=True)
+class Filter:
+    """All of `must`, none of `must_not`."""
+
+    must: tuple[Condition, ...] = ()
+    must_not: tuple[Condition, ...] = ()
+
+    def and_(self, *conds: Condition) -> Filter:
+        """A new filter with more required conditions."""
+        return Filter(must=self.must + tuple(conds), must_not=self.must_not)
+
+    @property
+    def empty(self) -> bool:
+        """True when the filter selects everything."""
+        return not self.must and not self.must_not
+
+
+@dataclass(frozen=True)
+class Point:
+    """A point to upsert: deterministic UUID id, optional dense and sparse vectors, JSON payload."""
+
+    id: str
+    payload: dict[str, Any]
+    dense: list[float] | None = None
+    sparse: SparseVec | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A stored point's id and payload, with a score when it came from a query."""
+
+    id: str
+    payload: dict[str, Any]
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """How many points have this value in the faceted field."""
+
+    value: Scalar
+    count: int
+
+
+PayloadType = Literal["keyword", "integer", "float", "bool"]
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """Shape of a collection: dense size (cosine), whether it has a BM25 sparse vector, payload indexes."""
+
+    dense_size: int | None = None
+    sparse: bool = False
+    indexes: dict[str, PayloadType] = field(default_factory=dict)
+
+
+# Vector names shared by both implementations.
+DENSE = "dense"
+SPARSE = "bm25"
+
+
+class Store(Protocol):
+    """A Qdrant store: Qdrant Edge in process, or a Qdrant server through qdrant-client."""
+
+    kind: str
+    location: str
+
+    def ensure_collection(self, name: str, spec: CollectionSpec) -> None:
+        """Create the collection and its payload indexes if missing."""
+        ...
+
+    def drop_collection(self, name: str) -> None:
+        """Delete the collection and all its points, if it exists."""
+        ...
+
+    def has_collection(self, name: str) -> bool:
+        """True when the collection exists."""
+        ...
+
+    def upsert(self, name: str, points: Sequence[Point]) -> None:
+        """Insert or replace points by id."""
+        ...
+
+    def delete(self, name: str, flt: Filter) -> None:
+        """Delete every point the filter selects."""
+        ...
+
+    def delete_ids(self, name: str, ids: Sequence[str]) -> None:
+        """Delete points by id (missing ids are ignored)."""
+        ...
+
+    def query(
+        self,
+        name: str,
+        *,
+        dense: list[float] | None = None,
+        sparse: SparseVec | None = None,
+        flt: Filter | None = None,
+        limit: int = 10,
+        prefetch_limit: int = 50,
+    ) -> list[Record]:
+        """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
+        ...
+
+    def count(self, name: str, flt: Filter | None = None) -> int:
+        """Exact number of points the filter selects."""
+        ...
+
+    def facet(self, name: str, key: str, flt: Filter | None = None, limit: int = 100) -> list[FacetCount]:
+        """Values of a keyword field with their point counts, most frequent first (exact counts)."""
+        ...
+
+    def scroll(
+        self, name: str, flt: Filter | None = None, fields: Sequence[str] | None = None, batch: int = 512
+    ) -> Iterator[Record]:
+        """Every point the filter selects, payload limited to `fields` when given, in id order."""
+        ...
+
+    def retrieve(self, name: str, ids: Sequence[str]) -> list[Record]:
+        """Points by id with payloads (missing ids are skipped)."""
+        ...
+
+    def read_meta(self) -> dict[str, Any] | None:
+        """The index metadata written by `write_meta`, or None for a new store."""
+        ...
+
+    def write_meta(self, meta: dict[str, Any]) -> None:
+        """Persist index metadata (embedding model, dimension, last ingest time)."""
+        ...
+
+    def disk_bytes(self) -> int | None:
+        """Bytes on disk for an embedded store; None where not measurable (server)."""
+        ...
+
+    def close(self) -> None:
+        """Flush and release the store."""
+        ...
