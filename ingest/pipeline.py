@@ -1,0 +1,212 @@
+"""Incremental ingest: discover, load, chunk, embed and index only what changed."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from assistant.errors import IndexMismatchError, LoaderError
+from assistant.schema import Chunk, Posting, stable_id
+from assistant.skills import Taxonomy
+from assistant.store.base import Filter, Match, Point, Store
+from assistant.store.collections import (
+    CHUNKS,
+    FILES,
+    POSTINGS,
+    FileState,
+    chunk_payload,
+    posting_embedding_text,
+    posting_payload,
+    specs,
+)
+from ingest.chunking import ChunkSpec, chunk_document
+from ingest.embedding import Embedder
+from ingest.loaders import discover_units, load_unit
+from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
+
+# Units loaded, embedded and written together: bounds memory and what a crash can lose.
+UNITS_PER_BATCH = 32
+
+
+class Progress(Protocol):
+    """Where ingest reports how far it got (the CLI shows rich progress bars)."""
+
+    def stage(self, name: str, total: int) -> None:
+        """A new stage starts with this many steps."""
+        ...
+
+    def advance(self, n: int = 1) -> None:
+        """n more steps of the current stage are done."""
+        ...
+
+
+class _Silent:
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, with time per stage in seconds."""
+
+    discovered: int = 0
+    unchanged: int = 0
+    indexed: int = 0
+    removed: int = 0
+    chunks: int = 0
+    postings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "chunk": 0.0, "embed": 0.0, "upsert": 0.0})
+    total_seconds: float = 0.0
+
+
+def file_id(source: str) -> str:
+    """Point id of a unit's state record."""
+    return stable_id(f"file:{source}")
+
+
+def posting_id(job_id: str) -> str:
+    """Point id of a posting."""
+    return stable_id(f"job:{job_id}")
+
+
+def prepare_index(store: Store, embedder: Embedder, *, rebuild: bool) -> None:
+    """Create collections; refuse to mix vectors from another embedding model unless rebuilding."""
+    meta = store.read_meta()
+    if rebuild:
+        for name in (CHUNKS, POSTINGS, FILES):
+            store.drop_collection(name)
+    elif meta and (meta.get("embedding_model") != embedder.name or meta.get("dim") != embedder.dim):
+        raise IndexMismatchError(
+            f"the index was built with {meta.get('embedding_model')} ({meta.get('dim')}-d), "
+            f"not {embedder.name} ({embedder.dim}-d)",
+            hint="run `assistant ingest --rebuild` (or `make ingest ARGS=--rebuild`) to re-embed everything",
+        )
+    for name, spec in specs(embedder.dim).items():
+        store.ensure_collection(name, spec)
+
+
+def indexed_files(store: Store) -> dict[str, FileState]:
+    """What the index holds now, by source."""
+    return {r.payload["source"]: FileState.from_payload(r.payload) for r in store.scroll(FILES)}
+
+
+def remove_source(store: Store, source: str) -> None:
+    """Delete a unit's chunks, postings and state."""
+    by_source = Filter(must=(Match("source", (source,)),))
+    store.delete(CHUNKS, by_source)
+    store.delete(POSTINGS, by_source)
+    store.delete_ids(FILES, [file_id(source)])
+
+
+def _batches(units: Sequence[SourceUnit], size: int) -> Iterable[Sequence[SourceUnit]]:
+    for i in range(0, len(units), size):
+        yield units[i : i + size]
+
+
+class Ingester:
+    """Runs one ingest over a corpus root into a store."""
+
+    def __init__(
+        self, store: Store, embedder: Embedder, taxonomy: Taxonomy, spec: ChunkSpec, progress: Progress | None = None
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.taxonomy = taxonomy
+        self.spec = spec
+        self.progress = progress or _Silent()
+        self.report = IngestReport()
+
+    def run(self, root: Path, *, rebuild: bool = False) -> IngestReport:
+        """Index what changed under root since the last run; remove what was deleted."""
+        started = time.perf_counter()
+        prepare_index(self.store, self.embedder, rebuild=rebuild)
+        known = indexed_files(self.store)
+        units, problems = discover_units(root)
+        self.report.problems.extend(problems)
+        self.report.discovered = len(units)
+        current = {u.source for u in units}
+        for source in sorted(set(known) - current):
+            remove_source(self.store, source)
+            self.report.removed += 1
+        todo = [u for u in units if (s := known.get(u.source)) is None or s.content_hash != u.content_hash]
+        self.report.unchanged = len(units) - len(todo)
+        self.progress.stage("index", len(todo))
+        for batch in _batches(todo, UNITS_PER_BATCH):
+            self._index(self._load(batch, root, known))
+        self.store.write_meta(
+            {
+                "embedding_model": self.embedder.name,
+                "dim": self.embedder.dim,
+                "last_ingest": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "corpus_dir": str(root),
+            }
+        )
+        self.report.total_seconds = time.perf_counter() - started
+        return self.report
+
+    def _load(self, batch: Sequence[SourceUnit], root: Path, known: dict[str, FileState]) -> list[LoadedUnit]:
+        t = time.perf_counter()
+        loaded: list[LoadedUnit] = []
+        for unit in batch:
+            try:
+                result = load_unit(unit, root)
+            except LoaderError as exc:
+                self.report.problems.append(Problem(unit.source, exc.reason))
+                if unit.source in known:
+                    remove_source(self.store, unit.source)
+                self.progress.advance()
+                continue
+            self.report.warnings.extend(Problem(unit.source, w) for w in result.warnings)
+            for posting in result.postings:
+                posting.canonical_skills = self.taxonomy.canonical_set(posting.skills.all() + posting.raw_skills)
+            loaded.append(result)
+        self.report.seconds["load"] += time.perf_counter() - t
+        return loaded
+
+    def _index(self, loaded: list[LoadedUnit]) -> None:
+        t = time.perf_counter()
+        chunks: list[Chunk] = [c for u in loaded for d in u.documents for c in chunk_document(d, self.spec)]
+        postings: list[Posting] = [p for u in loaded for p in u.postings]
+        self.report.seconds["chunk"] += time.perf_counter() - t
+
+        t = time.perf_counter()
+        texts = [c.embedding_text() for c in chunks]
+        dense = self.embedder.passages(texts) if texts else []
+        sparse = self.embedder.sparse_passages(texts) if texts else []
+        posting_vecs = self.embedder.passages([posting_embedding_text(p) for p in postings]) if postings else []
+        self.report.seconds["embed"] += time.perf_counter() - t
+
+        t = time.perf_counter()
+        # Replace each unit's old points first; its state is written last, so a crash here
+        # leaves the unit marked stale and the next run redoes it.
+        for unit in loaded:
+            remove_source(self.store, unit.unit.source)
+        self.store.upsert(
+            CHUNKS,
+            [Point(c.id, chunk_payload(c), dense=d, sparse=s) for c, d, s in zip(chunks, dense, sparse, strict=True)],
+        )
+        self.store.upsert(
+            POSTINGS,
+            [Point(posting_id(p.job_id), posting_payload(p), dense=v) for p, v in zip(postings, posting_vecs, strict=True)],
+        )
+        per_source = Counter(c.source for c in chunks)
+        states = [
+            FileState(u.unit.source, u.unit.content_hash, u.unit.kind, sum(per_source[d.source] for d in u.documents), len(u.postings))
+            for u in loaded
+        ]
+        self.store.upsert(FILES, [Point(file_id(s.source), s.payload()) for s in states])
+        self.report.seconds["upsert"] += time.perf_counter() - t
+        self.report.indexed += len(loaded)
+        self.report.chunks += len(chunks)
+        self.report.postings += len(postings)
+        self.progress.advance(len(loaded))

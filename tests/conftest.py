@@ -1,0 +1,37 @@
+"""Shared fixtures: the real corpus for integration tests, and a guard against real model requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic_ai import models
+
+from assistant.services import Services
+from assistant.settings import Settings
+from ingest.chunking import ChunkSpec
+from ingest.pipeline import Ingester
+
+# No test may reach a real LLM provider; scripted models stand in.
+models.ALLOW_MODEL_REQUESTS = False
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The corpus root named by ASSISTANT_CORPUS_DIR (CI sets ../shared/corpus); skip when absent."""
+    root = Settings().corpus_dir.resolve()
+    if not (root / "field-guide").is_dir():
+        pytest.skip(f"no corpus at {root}: set ASSISTANT_CORPUS_DIR to a corpus root")
+    return root
+
+
+@pytest.fixture(scope="session")
+def full_index(corpus_dir: Path) -> Iterator[Services]:
+    """Services over the whole corpus, ingested into the configured data dir (a no-op when current)."""
+    settings = Settings(corpus_dir=corpus_dir)
+    services = Services(settings)
+    spec = ChunkSpec(settings.chunk_tokens, settings.chunk_overlap)
+    Ingester(services.store, services.embedder, services.taxonomy, spec).run(corpus_dir)
+    yield services
+    services.close()

@@ -1,0 +1,78 @@
+"""Chunking: token bounds, overlap, headings, deterministic ids."""
+
+from __future__ import annotations
+
+from assistant.schema import Document, Section
+from ingest.chunking import ChunkSpec, chunk_document, count_tokens, split_text
+
+
+def _doc(*sections: Section, source: str = "guides/a.md") -> Document:
+    return Document(source=source, title="A guide", doc_type="role_guide", sections=list(sections), content_hash="h")
+
+
+def test_short_text_is_one_chunk() -> None:
+    assert split_text("One paragraph only.", ChunkSpec(50, 10)) == ["One paragraph only."]
+
+
+def test_chunks_stay_within_token_bound() -> None:
+    text = "\n\n".join(f"Paragraph {i} talks about retrieval and evaluation of models." for i in range(60))
+    chunks = split_text(text, ChunkSpec(max_tokens=40, overlap=10))
+    assert len(chunks) > 5
+    assert all(count_tokens(c) <= 40 for c in chunks)
+
+
+def test_neighbouring_chunks_share_overlap() -> None:
+    text = "\n\n".join(f"Sentence number {i} is here." for i in range(30))
+    chunks = split_text(text, ChunkSpec(max_tokens=30, overlap=10))
+    first_tail = chunks[0].split("\n\n")[-1]
+    assert chunks[1].startswith(first_tail)
+
+
+def test_long_paragraph_splits_at_sentences() -> None:
+    para = " ".join(f"This is sentence {i} about vector search." for i in range(40))
+    chunks = split_text(para, ChunkSpec(max_tokens=30, overlap=0))
+    assert all(c.endswith(".") for c in chunks)
+
+
+def test_run_without_breaks_is_cut_by_tokens() -> None:
+    chunks = split_text("word" * 500, ChunkSpec(max_tokens=50, overlap=0))
+    assert len(chunks) > 1 and all(count_tokens(c) <= 50 for c in chunks)
+
+
+def test_chunk_keeps_heading_path_and_page() -> None:
+    doc = _doc(Section(heading="Skills > Python", text="Learn Python well. " * 40, page=3))
+    chunks = chunk_document(doc, ChunkSpec(60, 10))
+    assert {c.section for c in chunks} == {"Skills > Python"}
+    assert {c.page for c in chunks} == {3}
+
+
+def test_ids_are_deterministic_and_positional() -> None:
+    doc = _doc(Section(heading="H", text="Alpha beta. " * 100))
+    first = chunk_document(doc, ChunkSpec(40, 5))
+    again = chunk_document(doc, ChunkSpec(40, 5))
+    assert [c.id for c in first] == [c.id for c in again]
+    assert [c.position for c in first] == list(range(len(first)))
+    assert len({c.id for c in first}) == len(first)
+
+
+def test_ids_differ_between_sources() -> None:
+    a = chunk_document(_doc(Section(text="Same text."), source="a.md"))
+    b = chunk_document(_doc(Section(text="Same text."), source="b.md"))
+    assert a[0].id != b[0].id
+
+
+def test_tiny_sections_are_merged() -> None:
+    doc = _doc(Section(heading="Intro", text="Short."), Section(heading="Intro > More", text="Also short."))
+    chunks = chunk_document(doc, ChunkSpec(100, 10))
+    assert len(chunks) == 1
+    assert "Also short." in chunks[0].text and chunks[0].section == "Intro"
+
+
+def test_embedding_text_carries_title_and_section() -> None:
+    doc = _doc(Section(heading="Evaluation", text="Measure answers."))
+    text = chunk_document(doc)[0].embedding_text()
+    assert text.startswith("A guide — Evaluation\n")
+
+
+def test_empty_sections_give_no_chunks() -> None:
+    assert chunk_document(_doc(Section(heading="Empty", text="   "))) == []

@@ -1,0 +1,106 @@
+"""Incremental ingest: ids, change detection, deletion, model mismatch, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import IndexMismatchError
+from assistant.skills import Taxonomy
+from assistant.store.base import Filter, Match
+from assistant.store.collections import CHUNKS, FILES
+from assistant.store.edge import EdgeStore
+from ingest.chunking import ChunkSpec
+from ingest.pipeline import Ingester
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    (root / "guides").mkdir(parents=True)
+    (root / "guides" / "rag.md").write_text("# RAG\n\n## Retrieval\n\nChunk documents and index them.\n")
+    (root / "guides" / "evals.md").write_text("# Evaluation\n\nMeasure hit rate and MRR on labelled questions.\n")
+    (root / "notes.txt").write_text("Interview notes\n\nPractise system design questions.\n")
+    return root
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = EdgeStore.open(tmp_path / "index")
+    yield s
+    s.close()
+
+
+def _ingest(store, root: Path, embedder: FakeEmbedder | None = None, rebuild: bool = False):  # type: ignore[no-untyped-def]
+    embedder = embedder or FakeEmbedder()
+    report = Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(root, rebuild=rebuild)
+    return report, embedder
+
+
+def _sources(store) -> set[str]:  # type: ignore[no-untyped-def]
+    return {str(f.value) for f in store.facet(CHUNKS, "source")}
+
+
+def test_first_ingest_indexes_every_file(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    report, _ = _ingest(store, corpus)
+    assert report.indexed == 3
+    assert _sources(store) == {"guides/rag.md", "guides/evals.md", "notes.txt"}
+    assert store.count(FILES) == 3
+
+
+def test_second_ingest_embeds_nothing(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    _ingest(store, corpus)
+    ids_before = sorted(r.id for r in store.scroll(CHUNKS, fields=["source"]))
+    report, embedder = _ingest(store, corpus)
+    assert embedder.embedded == 0 and report.unchanged == 3
+    assert sorted(r.id for r in store.scroll(CHUNKS, fields=["source"])) == ids_before
+
+
+def test_changed_file_reembeds_only_itself(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    _ingest(store, corpus)
+    (corpus / "guides" / "rag.md").write_text("# RAG\n\nRerank the retrieved passages.\n")
+    report, _ = _ingest(store, corpus)
+    assert report.indexed == 1
+    texts = [r.payload["text"] for r in store.scroll(CHUNKS, Filter(must=(Match("source", ("guides/rag.md",)),)))]
+    assert texts == ["Rerank the retrieved passages."]
+
+
+def test_shrunk_file_leaves_no_stale_chunks(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    (corpus / "long.md").write_text("# Long\n\n" + "\n\n".join(f"Paragraph {i} about agents and tools." for i in range(40)))
+    _ingest(store, corpus)
+    by_long = Filter(must=(Match("source", ("long.md",)),))
+    assert store.count(CHUNKS, by_long) > 1
+    (corpus / "long.md").write_text("# Long\n\nNow a single paragraph.\n")
+    _ingest(store, corpus)
+    assert store.count(CHUNKS, by_long) == 1
+
+
+def test_deleted_file_is_removed(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    _ingest(store, corpus)
+    (corpus / "notes.txt").unlink()
+    report, _ = _ingest(store, corpus)
+    assert report.removed == 1
+    assert "notes.txt" not in _sources(store)
+    assert store.count(FILES) == 2
+
+
+def test_other_embedding_model_asks_for_rebuild(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    _ingest(store, corpus)
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        _ingest(store, corpus, FakeEmbedder(dim=32))
+
+
+def test_rebuild_reembeds_everything(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    _ingest(store, corpus)
+    report, embedder = _ingest(store, corpus, FakeEmbedder(dim=32), rebuild=True)
+    assert report.indexed == 3 and embedder.embedded > 0
+    assert store.read_meta()["dim"] == 32
+
+
+def test_broken_file_is_reported_and_others_indexed(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    report, _ = _ingest(store, corpus)
+    assert [p.source for p in report.problems] == ["broken.pdf"]
+    assert _sources(store) == {"guides/rag.md", "guides/evals.md", "notes.txt"}
