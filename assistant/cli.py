@@ -21,6 +21,8 @@ app = typer.Typer(help="Career assistant for people moving into AI engineering."
 corpus_app = typer.Typer(help="Fetch and verify the corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
+WRITE_COMMANDS = {"ingest", "index"}
+
 console = Console()
 err = Console(stderr=True)
 
@@ -40,7 +42,8 @@ def _root(ctx: typer.Context) -> None:
     # One Settings per process, built here at the entry point and passed down
     # (tests pass their own Services as the context object).
     if ctx.obj is None:
-        ctx.obj = Services(Settings())
+        # Readers share the embedded index (app + CLI); only writers take it exclusively.
+        ctx.obj = Services(Settings(), read_only=ctx.invoked_subcommand not in WRITE_COMMANDS)
         ctx.call_on_close(ctx.obj.close)
 
 
@@ -73,18 +76,22 @@ def serve(ctx: typer.Context) -> None:
 
 @corpus_app.command("fetch")
 def corpus_fetch(ctx: typer.Context) -> None:
-    """Download the sources in corpus/sources.toml into the corpus dir and verify them."""
-    from ingest.sources import fetch_sources
+    """Download the sources in corpus/sources.toml and verify them (a no-op when the corpus is there)."""
+    from ingest.sources import corpus_ready, fetch_sources
 
     corpus_dir = _services(ctx).settings.corpus_dir
+    if corpus_ready(corpus_dir):
+        console.print(f"corpus ready at {corpus_dir}")
+        return
     with _bar() as bar:
-        task = bar.add_task("download", total=None)
+        task = bar.add_task("download", total=None, rate="")
 
         def on_bytes(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, rate=f"{done / 1e6:.1f} MB")
 
         report = fetch_sources(corpus_dir, progress=on_bytes)
-    console.print(report.summary() if hasattr(report, "summary") else report)
+    for o in report.sources:
+        console.print(f"{o.name}: {o.status}, {o.files} files in {o.target} ({o.downloaded_bytes / 1e6:.1f} MB, {o.seconds:.1f} s)")
 
 
 @corpus_app.command("verify")
@@ -92,8 +99,11 @@ def corpus_verify(ctx: typer.Context) -> None:
     """Check the fetched corpus files against their recorded sha256 sums."""
     from ingest.sources import verify_sources
 
-    report = verify_sources(_services(ctx).settings.corpus_dir)
-    console.print(report.summary() if hasattr(report, "summary") else report)
+    checks = verify_sources(_services(ctx).settings.corpus_dir)
+    for c in checks:
+        console.print(f"{c.source.name}: " + ("ok" if c.check.ok else c.check.describe()))
+    if not all(c.check.ok for c in checks):
+        raise typer.Exit(1)
 
 
 def _bar() -> Progress:

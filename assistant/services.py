@@ -13,8 +13,16 @@ from ingest.embedding import Embedder, FastEmbedder
 class Services:
     """Opens each part on first use so a command pays only for what it touches."""
 
-    def __init__(self, settings: Settings, *, store: Store | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        read_only: bool = False,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.settings = settings
+        self.read_only = read_only
         if store is not None:
             self.__dict__["store"] = store
         if embedder is not None:
@@ -23,7 +31,7 @@ class Services:
     @cached_property
     def store(self) -> Store:
         """The vector store the settings name."""
-        return open_store(self.settings)
+        return open_store(self.settings, read_only=self.read_only)
 
     @cached_property
     def embedder(self) -> Embedder:

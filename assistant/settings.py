@@ -38,8 +38,8 @@ class Settings(BaseSettings):
 
     embedding_model: str = Field("sentence-transformers/all-MiniLM-L6-v2", description="fastembed model name.")
     embedding_threads: int | None = Field(None, description="ONNX threads; unset = all cores.")
-    chunk_tokens: int = Field(256, description="Target chunk size in tiktoken tokens.")
-    chunk_overlap: int = Field(40, description="Tokens shared by neighbouring chunks.")
+    chunk_tokens: int = Field(220, description="Largest chunk in tiktoken tokens (fits MiniLM's 256 word pieces).")
+    chunk_overlap: int = Field(30, description="Tokens shared by neighbouring chunks.")
 
     host: str = Field("127.0.0.1", description="App bind address.")
     port: int = Field(7860, description="App port.")

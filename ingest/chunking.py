@@ -31,8 +31,8 @@ def count_tokens(text: str) -> int:
 class ChunkSpec:
     """Chunk size bounds in tokens."""
 
-    max_tokens: int = 256
-    overlap: int = 40
+    max_tokens: int = 220
+    overlap: int = 30
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -1,17 +1,18 @@
-"""Shared fixtures: the real corpus for integration tests, and a guard against real model requests."""
+"""Shared fixtures: the real corpus and its full index for integration tests; no real model requests."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pydantic_ai import models
 
-from assistant.services import Services
 from assistant.settings import Settings
-from ingest.chunking import ChunkSpec
-from ingest.pipeline import Ingester
+
+if TYPE_CHECKING:
+    from assistant.services import Services
 
 # No test may reach a real LLM provider; scripted models stand in.
 models.ALLOW_MODEL_REQUESTS = False
@@ -29,9 +30,16 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def full_index(corpus_dir: Path) -> Iterator[Services]:
     """Services over the whole corpus, ingested into the configured data dir (a no-op when current)."""
+    from assistant.services import Services
+    from ingest.chunking import ChunkSpec
+    from ingest.pipeline import Ingester
+
     settings = Settings(corpus_dir=corpus_dir)
-    services = Services(settings)
+    writer = Services(settings)
     spec = ChunkSpec(settings.chunk_tokens, settings.chunk_overlap)
-    Ingester(services.store, services.embedder, services.taxonomy, spec).run(corpus_dir)
+    Ingester(writer.store, writer.embedder, writer.taxonomy, spec).run(corpus_dir)
+    writer.store.close()
+    # Read-only from here on, so tests may also run CLI processes against the same index.
+    services = Services(settings, read_only=True, embedder=writer.embedder)
     yield services
     services.close()

@@ -23,8 +23,11 @@ __all__ = [
 ]
 
 
-def open_store(settings: Settings) -> Store:
-    """The store the settings name: a Qdrant server when QDRANT_URL is set, else Qdrant Edge under the data dir."""
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """The store the settings name: a Qdrant server when QDRANT_URL is set, else Qdrant Edge under the data dir.
+
+    `read_only` lets several readers (app, CLI search) share the embedded index while no writer runs.
+    """
     if settings.qdrant_url:
         from assistant.store.server import ServerStore
 
@@ -32,4 +35,4 @@ def open_store(settings: Settings) -> Store:
         return ServerStore.connect(settings.qdrant_url, api_key=key)
     from assistant.store.edge import EdgeStore
 
-    return EdgeStore.open(settings.index_dir)
+    return EdgeStore.open(settings.index_dir, read_only=read_only)

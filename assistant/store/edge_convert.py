@@ -1,0 +1,74 @@
+"""Translate the store's plain types (Filter, Point, vectors) into Qdrant Edge's types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import qdrant_edge as qe
+
+from assistant.store.base import DENSE, SPARSE, Condition, Filter, Point, Range, Scalar, SparseVec
+
+SCHEMA = {
+    "keyword": qe.PayloadSchemaType.Keyword,
+    "integer": qe.PayloadSchemaType.Integer,
+    "float": qe.PayloadSchemaType.Float,
+    "bool": qe.PayloadSchemaType.Bool,
+}
+
+
+def _match_one(key: str, value: Scalar) -> Any:
+    """One equality condition; a float becomes a point range, as Qdrant matches only keywords, ints, bools."""
+    if isinstance(value, bool):
+        # Edge's binding reads a Python bool as the integer 1/0; a numpy.bool_ reaches it as a bool.
+        return qe.FieldCondition(key, match=qe.MatchValue(np.bool_(value)))
+    if isinstance(value, float):
+        return qe.FieldCondition(key, range=qe.RangeFloat(gte=value, lte=value))
+    return qe.FieldCondition(key, match=qe.MatchValue(value))
+
+
+def _condition(cond: Condition) -> Any:
+    """One Match/Range as an Edge condition (several values: MatchAny, or any-of for bools and floats)."""
+    if isinstance(cond, Range):
+        return qe.FieldCondition(cond.key, range=qe.RangeFloat(gte=cond.gte, lte=cond.lte))
+    values = cond.values
+    if len(values) == 1:
+        return _match_one(cond.key, values[0])
+    if all(isinstance(v, str) for v in values) or all(type(v) is int for v in values):
+        return qe.FieldCondition(cond.key, match=qe.MatchAny(list(values)))
+    return qe.Filter(should=[_match_one(cond.key, v) for v in values])
+
+
+def edge_filter(flt: Filter | None) -> qe.Filter | None:
+    """A store Filter as an Edge filter (None selects everything)."""
+    if flt is None or flt.empty:
+        return None
+    return qe.Filter(must=[_condition(c) for c in flt.must], must_not=[_condition(c) for c in flt.must_not])
+
+
+def payload_selector(fields: Sequence[str] | None) -> bool | list[str]:
+    """Whole payload, none, or only the named fields."""
+    if fields is None:
+        return True
+    return list(fields) if fields else False
+
+
+def edge_point(p: Point) -> qe.Point:
+    """A store Point as an Edge point with named vectors."""
+    vector: dict[str, Any] = {}
+    if p.dense is not None:
+        vector[DENSE] = p.dense
+    if p.sparse is not None:
+        vector[SPARSE] = qe.SparseVector(p.sparse.indices, p.sparse.values)
+    return qe.Point(p.id, vector, p.payload)
+
+
+def nearest(dense: list[float] | None, sparse: SparseVec | None) -> list[Any]:
+    """Nearest-neighbour queries for whichever vectors are given."""
+    queries = []
+    if dense is not None:
+        queries.append(qe.Query.Nearest(dense, using=DENSE))
+    if sparse is not None:
+        queries.append(qe.Query.Nearest(qe.SparseVector(sparse.indices, sparse.values), using=SPARSE))
+    return queries
