@@ -16,6 +16,7 @@ from assistant.skills import Taxonomy
 from assistant.store.base import Filter, Match, Point, Store
 from assistant.store.collections import (
     CHUNKS,
+    FILE_VECTOR,
     FILES,
     POSTINGS,
     FileState,
@@ -204,7 +205,7 @@ class Ingester:
             FileState(u.unit.source, u.unit.content_hash, u.unit.kind, sum(per_source[d.source] for d in u.documents), len(u.postings))
             for u in loaded
         ]
-        self.store.upsert(FILES, [Point(file_id(s.source), s.payload()) for s in states])
+        self.store.upsert(FILES, [Point(file_id(s.source), s.payload(), dense=FILE_VECTOR) for s in states])
         self.report.seconds["upsert"] += time.perf_counter() - t
         self.report.indexed += len(loaded)
         self.report.chunks += len(chunks)

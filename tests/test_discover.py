@@ -135,3 +135,11 @@ def test_corpus_discovery_counts(corpus_dir: Path) -> None:
     assert kinds.count("posting") == 1765
     assert kinds.count("pdf") == 2 and kinds.count("html") == 2 and kinds.count("text") == 5
     assert units == sorted(units, key=lambda u: u.source)
+
+
+def test_project_corpus_readme_is_not_a_document(tmp_path: Path) -> None:
+    (tmp_path / "sources.toml").write_text("[[source]]\n")
+    (tmp_path / "README.md").write_text("# How this folder works\n")
+    (tmp_path / "guide.md").write_text("# Guide\n\nText.\n")
+    units, _ = discover_units(tmp_path)
+    assert [u.source for u in units] == ["guide.md"]

@@ -182,6 +182,11 @@ def test_facet_limit_keeps_most_frequent(docs: Store) -> None:
     assert docs.facet(COL, "doc_type", limit=2) == [FacetCount("posting", 3), FacetCount("guide", 1)]
 
 
+def test_facet_forgets_values_whose_points_were_deleted(docs: Store) -> None:
+    docs.delete(COL, Filter(must=(Match("tags", ("sql",)),)))
+    assert "sql" not in {f.value for f in docs.facet(COL, "tags")}
+
+
 def test_facet_on_integer_field(docs: Store) -> None:
     assert docs.facet(COL, "year") == [
         FacetCount(2024, 2), FacetCount(2021, 1), FacetCount(2022, 1), FacetCount(2023, 1)

@@ -33,6 +33,7 @@ POSTING_INDEXES: dict[str, PayloadType] = {
     "posted_day": "integer",
 }
 FILE_INDEXES: dict[str, PayloadType] = {"source": "keyword"}
+FILE_VECTOR = [1.0]
 
 
 def specs(dim: int) -> dict[str, CollectionSpec]:
@@ -40,7 +41,8 @@ def specs(dim: int) -> dict[str, CollectionSpec]:
     return {
         CHUNKS: CollectionSpec(dense_size=dim, sparse=True, indexes=CHUNK_INDEXES),
         POSTINGS: CollectionSpec(dense_size=dim, sparse=False, indexes=POSTING_INDEXES),
-        FILES: CollectionSpec(dense_size=None, sparse=False, indexes=FILE_INDEXES),
+        # Qdrant wants a vector per collection; file records carry a constant 1-d one.
+        FILES: CollectionSpec(dense_size=1, sparse=False, indexes=FILE_INDEXES),
     }
 
 

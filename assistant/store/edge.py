@@ -209,7 +209,8 @@ class EdgeStore:
         shard = self._shard(name)
         with self._engine(f"facet on '{key}' in", name):
             hits = shard.facet(qe.FacetRequest(key, limit=limit, exact=True, filter=edge_filter(flt))).hits
-        return [FacetCount(h.value, h.count) for h in hits]
+        # Edge keeps values whose points were all deleted, with a count of 0, in its index.
+        return [FacetCount(h.value, h.count) for h in hits if h.count > 0]
 
     def scroll(
         self, name: str, flt: Filter | None = None, fields: Sequence[str] | None = None, batch: int = 512

@@ -22,6 +22,8 @@ POSTING_DIRS = (RAW_DIR, STRUCTURED_DIR)
 LISTING_FILE = PurePosixPath("_internal/all_jobs_dedup.csv")
 LISTING_ID_COLUMN = "id"
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# The project's own corpus/ folder explains itself in a README next to sources.toml: not a document.
+PROJECT_FILES = {"README.md", "sources.toml"}
 
 
 @dataclass
@@ -38,9 +40,11 @@ def _walk(root: Path) -> list[str]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         rel = Path(dirpath).relative_to(root)
+        own = rel == Path(".") and (root / "sources.toml").is_file()
         found.extend(
             (rel / name).as_posix() for name in filenames
             if not name.startswith(".") and Path(name).suffix.lower() in SUFFIX_KINDS
+            and not (own and name in PROJECT_FILES)
         )
     return sorted(found)
 
