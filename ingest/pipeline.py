@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ from assistant.store.collections import (
     FileState,
     chunk_payload,
     posting_embedding_text,
+    posting_from_payload,
     posting_payload,
     specs,
 )
@@ -62,6 +64,7 @@ class IngestReport:
     unchanged: int = 0
     indexed: int = 0
     removed: int = 0
+    refreshed: int = 0
     chunks: int = 0
     postings: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -94,6 +97,15 @@ def prepare_index(store: Store, embedder: Embedder, *, rebuild: bool) -> None:
         )
     for name, spec in specs(embedder.dim).items():
         store.ensure_collection(name, spec)
+
+
+def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
+    """A hash of the skill taxonomy: postings' canonical skills depend on it."""
+    digest = hashlib.sha256()
+    for name in taxonomy.names():
+        skill = taxonomy.skill(name)
+        digest.update(repr((skill.name, skill.category, sorted(skill.aliases), sorted(skill.patterns))).encode())
+    return digest.hexdigest()[:16]
 
 
 def indexed_files(store: Store) -> dict[str, FileState]:
@@ -130,7 +142,11 @@ class Ingester:
     def run(self, root: Path, *, rebuild: bool = False) -> IngestReport:
         """Index what changed under root since the last run; remove what was deleted."""
         started = time.perf_counter()
+        previous = self.store.read_meta() or {}
         prepare_index(self.store, self.embedder, rebuild=rebuild)
+        fingerprint = taxonomy_fingerprint(self.taxonomy)
+        if not rebuild and previous.get("taxonomy") not in (None, fingerprint):
+            self._refresh_skills()
         known = indexed_files(self.store)
         units, problems = discover_units(root)
         self.report.problems.extend(problems)
@@ -150,10 +166,25 @@ class Ingester:
                 "dim": self.embedder.dim,
                 "last_ingest": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "corpus_dir": str(root),
+                "taxonomy": fingerprint,
             }
         )
         self.report.total_seconds = time.perf_counter() - started
         return self.report
+
+    def _refresh_skills(self) -> None:
+        """Re-derive every posting's canonical skills after the taxonomy changed (no chunk is re-embedded)."""
+        postings = [posting_from_payload(r.payload) for r in self.store.scroll(POSTINGS)]
+        self.progress.stage("skills", len(postings))
+        for i in range(0, len(postings), 256):
+            batch = postings[i : i + 256]
+            for p in batch:
+                p.canonical_skills = self.taxonomy.canonical_set(p.skills.all() + p.raw_skills)
+            vectors = self.embedder.passages([posting_embedding_text(p) for p in batch])
+            points = [Point(posting_id(p.job_id), posting_payload(p), dense=v) for p, v in zip(batch, vectors, strict=True)]
+            self.store.upsert(POSTINGS, points)
+            self.progress.advance(len(batch))
+        self.report.refreshed = len(postings)
 
     def _load(self, batch: Sequence[SourceUnit], root: Path, known: dict[str, FileState]) -> list[LoadedUnit]:
         t = time.perf_counter()

@@ -104,3 +104,42 @@ def test_broken_file_is_reported_and_others_indexed(store, corpus: Path) -> None
     report, _ = _ingest(store, corpus)
     assert [p.source for p in report.problems] == ["broken.pdf"]
     assert _sources(store) == {"guides/rag.md", "guides/evals.md", "notes.txt"}
+
+
+RAW = """job_id: 1
+title: AI Engineer
+company: Acme
+location: Berlin, DEU
+skills: [Python]
+description: Build retrieval systems.
+"""
+STRUCTURED = """company: {name: Acme}
+position:
+  title: AI Engineer
+  ai_type: {type: ai-first}
+  skills: {genai: [Frobnication]}
+meta: {job_id: '1'}
+"""
+
+
+def _posting_corpus(root: Path) -> None:
+    market = root / "job-market"
+    (market / "data_raw").mkdir(parents=True)
+    (market / "data_structured").mkdir()
+    (market / "data_raw" / "1_Acme_AI_Engineer.yaml").write_text(RAW)
+    (market / "data_structured" / "1_Acme_AI_Engineer.yaml").write_text(STRUCTURED)
+
+
+def test_taxonomy_change_refreshes_posting_skills_without_reembedding_chunks(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.skills import Skill, Taxonomy
+    from assistant.store.collections import POSTINGS
+
+    root = tmp_path / "jobs"
+    _posting_corpus(root)
+    base = Taxonomy.load()
+    Ingester(store, FakeEmbedder(), base, ChunkSpec(64, 8)).run(root)
+    assert "Frobnication" not in {f.value for f in store.facet(POSTINGS, "skills")}
+    grown = Taxonomy([*(base.skill(n) for n in base.names()), Skill("Frobnication", "genai", ("Frobnication",), ())])
+    report = Ingester(store, FakeEmbedder(), grown, ChunkSpec(64, 8)).run(root)
+    assert report.refreshed == 1 and report.chunks == 0
+    assert "Frobnication" in {f.value for f in store.facet(POSTINGS, "skills")}
