@@ -1,0 +1,84 @@
+"""Search: modes, filters, empty queries, and ranking on the real corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import IndexMissingError, InputError
+from assistant.search import chunk_filter, search
+from assistant.services import Services
+from assistant.skills import Taxonomy
+from assistant.store.base import Store
+from assistant.store.edge import EdgeStore
+from ingest.chunking import ChunkSpec
+from ingest.pipeline import Ingester
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Iterator[tuple[Store, FakeEmbedder]]:
+    root = tmp_path / "corpus"
+    (root / "learning-paths").mkdir(parents=True)
+    (root / "interview").mkdir()
+    (root / "learning-paths" / "from-data-engineer.md").write_text(
+        "# From Data Engineer\n\nData engineers should learn evaluation and retrieval pipelines.\n"
+    )
+    (root / "interview" / "take-home.md").write_text("# Take-home assignments\n\nBuild a small RAG app in a weekend.\n")
+    store = EdgeStore.open(tmp_path / "index")
+    embedder = FakeEmbedder()
+    Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(root)
+    yield store, embedder
+    store.close()
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "sparse"])
+def test_each_mode_finds_the_matching_document(small, mode: str) -> None:  # type: ignore[no-untyped-def]
+    store, embedder = small
+    hits = search(store, embedder, "take-home assignments weekend", mode=mode, limit=1)  # type: ignore[arg-type]
+    assert hits[0].source == "interview/take-home.md"
+
+
+def test_doc_type_filter_restricts_results(small) -> None:  # type: ignore[no-untyped-def]
+    store, embedder = small
+    hits = search(store, embedder, "take-home assignments", flt=chunk_filter(["learning_path"]), limit=5)
+    assert {h.doc_type for h in hits} == {"learning_path"}
+
+
+def test_unknown_doc_type_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown document type"):
+        chunk_filter(["recipes"])
+
+
+def test_empty_query_is_an_input_error(small) -> None:  # type: ignore[no-untyped-def]
+    store, embedder = small
+    with pytest.raises(InputError, match="empty"):
+        search(store, embedder, "   ")
+
+
+def test_search_without_index_says_to_ingest(tmp_path: Path) -> None:
+    store = EdgeStore.open(tmp_path / "empty", read_only=True)
+    with pytest.raises(IndexMissingError, match="ingest"):
+        search(store, FakeEmbedder(), "anything")
+
+
+@pytest.mark.integration
+def test_data_engineer_question_ranks_its_learning_path_top_3(full_index: Services) -> None:
+    hits = search(full_index.store, full_index.embedder, "what should a data engineer learn to become an AI engineer", limit=3)
+    assert "field-guide/learning-paths/from-data-engineer.md" in [h.source for h in hits]
+
+
+@pytest.mark.integration
+def test_take_home_question_finds_interview_material(full_index: Services) -> None:
+    hits = search(full_index.store, full_index.embedder, "how do take-home assignments work in AI engineer interviews", limit=5)
+    assert any(h.doc_type in ("interview", "webinar", "slides") for h in hits[:3])
+
+
+@pytest.mark.integration
+def test_city_filter_returns_only_that_city(full_index: Services) -> None:
+    flt = chunk_filter(["job_posting"], city="Berlin")
+    hits = search(full_index.store, full_index.embedder, "LLM agents", flt=flt, limit=10)
+    assert hits and {h.city for h in hits} == {"Berlin"}
+    assert {h.doc_type for h in hits} == {"job_posting"}
