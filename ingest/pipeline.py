@@ -145,7 +145,7 @@ class Ingester:
         previous = self.store.read_meta() or {}
         prepare_index(self.store, self.embedder, rebuild=rebuild)
         fingerprint = taxonomy_fingerprint(self.taxonomy)
-        if not rebuild and previous.get("taxonomy") not in (None, fingerprint):
+        if not rebuild and previous and previous.get("taxonomy") != fingerprint:
             self._refresh_skills()
         known = indexed_files(self.store)
         units, problems = discover_units(root)
