@@ -108,6 +108,12 @@ def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
     return digest.hexdigest()[:16]
 
 
+def canonical_skills(taxonomy: Taxonomy, posting: Posting) -> list[str]:
+    """A posting's canonical skills: from the structured extraction, else the raw listing's tags."""
+    # The published market figures count the structured skills; raw tags are sparser and noisier.
+    return taxonomy.canonical_set(posting.skills.all() or posting.raw_skills)
+
+
 def indexed_files(store: Store) -> dict[str, FileState]:
     """What the index holds now, by source."""
     return {r.payload["source"]: FileState.from_payload(r.payload) for r in store.scroll(FILES)}
@@ -179,7 +185,7 @@ class Ingester:
         for i in range(0, len(postings), 256):
             batch = postings[i : i + 256]
             for p in batch:
-                p.canonical_skills = self.taxonomy.canonical_set(p.skills.all() + p.raw_skills)
+                p.canonical_skills = canonical_skills(self.taxonomy, p)
             vectors = self.embedder.passages([posting_embedding_text(p) for p in batch])
             points = [Point(posting_id(p.job_id), posting_payload(p), dense=v) for p, v in zip(batch, vectors, strict=True)]
             self.store.upsert(POSTINGS, points)
@@ -200,7 +206,7 @@ class Ingester:
                 continue
             self.report.warnings.extend(Problem(unit.source, w) for w in result.warnings)
             for posting in result.postings:
-                posting.canonical_skills = self.taxonomy.canonical_set(posting.skills.all() + posting.raw_skills)
+                posting.canonical_skills = canonical_skills(self.taxonomy, posting)
             loaded.append(result)
         self.report.seconds["load"] += time.perf_counter() - t
         return loaded
