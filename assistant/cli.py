@@ -120,20 +120,27 @@ def _bar() -> Progress:
 
 
 class _RichProgress:
-    """Adapts the ingest Progress protocol to a rich progress bar with a rate."""
+    """Adapts the ingest Progress protocol to a rich progress bar with a rate (log lines when not a terminal)."""
 
     def __init__(self, bar: Progress) -> None:
         self.bar = bar
         self.task: Any = None
+        self.logged = 0.0
 
     def stage(self, name: str, total: int) -> None:
         self.task = self.bar.add_task(name, total=total, rate="")
+        self.logged = 0.0
 
     def advance(self, n: int = 1) -> None:
         self.bar.advance(self.task, n)
         t = self.bar.tasks[self.task]
-        if t.elapsed:
-            self.bar.update(self.task, rate=f"{t.completed / t.elapsed:.1f}/s")
+        if not t.elapsed:
+            return
+        self.bar.update(self.task, rate=f"{t.completed / t.elapsed:.1f}/s")
+        # CI logs get a line every 30 s instead of an invisible bar.
+        if not err.is_terminal and t.elapsed - self.logged >= 30:
+            self.logged = t.elapsed
+            err.print(f"{t.description}: {t.completed:.0f}/{t.total:.0f} ({t.completed / t.elapsed:.1f}/s, {t.elapsed:.0f} s)")
 
 
 @app.command()
