@@ -11,6 +11,7 @@ import pytest
 from assistant.errors import StoreError
 from assistant.schema import stable_id
 from assistant.store import CollectionSpec, FacetCount, Filter, Match, Point, Range, Record, SparseVec, Store
+from assistant.store.base import Partition
 from assistant.store.edge import EdgeStore
 from assistant.store.server import ServerStore
 
@@ -282,3 +283,53 @@ def test_reopen_keeps_points_indexes_and_meta(kind: str, tmp_path: Path) -> None
         assert again.facet(COL, "doc_type", limit=1) == [FacetCount("posting", 3)]
     finally:
         again.close()
+
+
+def test_scroll_points_returns_payloads_and_vectors_in_id_order(docs: Store) -> None:
+    points = list(docs.scroll_points(COL, batch=2))
+    assert [p.id for p in points] == sorted(ID.values())
+    by_id = {p.id: p for p in points}
+    for original in POINTS:
+        got = by_id[original.id]
+        assert got.payload == original.payload
+        assert original.dense is not None and got.dense is not None
+        norm = sum(x * x for x in original.dense) ** 0.5  # cosine collections store unit vectors
+        assert got.dense == pytest.approx([x / norm for x in original.dense], abs=1e-6)
+        assert original.sparse is not None and got.sparse is not None
+        order = sorted(range(len(original.sparse.indices)), key=lambda i: original.sparse.indices[i])
+        assert got.sparse.indices == [original.sparse.indices[i] for i in order]
+        assert got.sparse.values == pytest.approx([original.sparse.values[i] for i in order])
+
+
+def test_scroll_points_with_filter_and_without_sparse(store: Store) -> None:
+    store.ensure_collection("dense_only", CollectionSpec(dense_size=2, indexes={"k": "keyword"}))
+    store.upsert("dense_only", [Point(ID["a"], {"k": "x"}, [1.0, 0.0]), Point(ID["b"], {"k": "y"}, [0.0, 1.0])])
+    (point,) = store.scroll_points("dense_only", Filter(must=(Match("k", ("y",)),)))
+    assert point.id == ID["b"] and point.payload == {"k": "y"}
+    assert point.dense == pytest.approx([0.0, 1.0]) and point.sparse is None
+
+
+def test_points_read_back_can_be_upserted_elsewhere_with_the_same_results(docs: Store) -> None:
+    docs.ensure_collection("copy", SPEC)
+    docs.upsert("copy", list(docs.scroll_points(COL)))
+    # Limits chosen so that no two points tie within what is fetched (a tie may come back in either order).
+    for kwargs in (
+        {"dense": QUERY_DENSE, "limit": 3},
+        {"sparse": QUERY_SPARSE, "limit": 5},
+        {"dense": QUERY_DENSE, "sparse": QUERY_SPARSE, "limit": 3, "prefetch_limit": 2},
+    ):
+        original, copied = docs.query(COL, **kwargs), docs.query("copy", **kwargs)  # type: ignore[arg-type]
+        assert sorted((round(r.score, 5), r.id) for r in original) == sorted((round(r.score, 5), r.id) for r in copied)
+        assert {r.id: r.payload for r in original} == {r.id: r.payload for r in copied}
+
+
+def test_partition_weight_lifts_a_slice_over_a_closer_match(docs: Store) -> None:
+    # "a" is the nearest point overall; weighting the posting slice up puts a posting first.
+    query = QUERY_DENSE
+    postings = Partition(Filter(must=(Match("doc_type", ("posting",)),)), weight=10.0)
+    rest = Partition(Filter(must_not=(Match("doc_type", ("posting",)),)), weight=1.0)
+    plain = docs.query(COL, dense=query, limit=5)
+    lifted = docs.query(COL, dense=query, limit=5, partitions=[postings, rest])
+    assert names(plain)[0] == "a"
+    assert NAME[lifted[0].id] in {"b", "c", "d"}
+    assert sorted(names(lifted)) == sorted(names(plain))

@@ -54,6 +54,20 @@ class Filter:
         """True when the filter selects everything."""
         return not self.must and not self.must_not
 
+    def merge(self, other: Filter | None) -> Filter:
+        """Both filters at once."""
+        if other is None:
+            return self
+        return Filter(must=self.must + other.must, must_not=self.must_not + other.must_not)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A slice of a collection ranked on its own and weighted in the fusion (a document-type prior)."""
+
+    flt: Filter
+    weight: float = 1.0
+
 
 @dataclass(frozen=True)
 class Point:
@@ -138,8 +152,13 @@ class Store(Protocol):
         flt: Filter | None = None,
         limit: int = 10,
         prefetch_limit: int = 50,
+        partitions: Sequence[Partition] = (),
     ) -> list[Record]:
-        """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
+        """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse).
+
+        With partitions, each vector is prefetched within each partition and the prefetches are
+        fused with weighted RRF, so one large slice (e.g. job postings) cannot crowd out the rest.
+        """
         ...
 
     def count(self, name: str, flt: Filter | None = None) -> int:
@@ -154,6 +173,10 @@ class Store(Protocol):
         self, name: str, flt: Filter | None = None, fields: Sequence[str] | None = None, batch: int = 512
     ) -> Iterator[Record]:
         """Every point the filter selects, payload limited to `fields` when given, in id order."""
+        ...
+
+    def scroll_points(self, name: str, flt: Filter | None = None, batch: int = 256) -> Iterator[Point]:
+        """Every point the filter selects with payload and vectors, in id order: what a copy needs."""
         ...
 
     def retrieve(self, name: str, ids: Sequence[str]) -> list[Record]:

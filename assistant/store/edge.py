@@ -17,8 +17,8 @@ from typing import Any
 import qdrant_edge as qe
 
 from assistant.errors import AssistantError, StoreError
-from assistant.store.base import DENSE, SPARSE, CollectionSpec, FacetCount, Filter, Point, Record, SparseVec
-from assistant.store.edge_convert import SCHEMA, edge_filter, edge_point, nearest, payload_selector
+from assistant.store.base import DENSE, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
+from assistant.store.edge_convert import SCHEMA, edge_filter, edge_point, nearest, payload_selector, point_from_edge
 from assistant.store.locking import DirLock, serialized
 
 # Qdrant's default RRF constant, so Edge and a Qdrant server fuse to the same scores.
@@ -180,18 +180,29 @@ class EdgeStore:
         flt: Filter | None = None,
         limit: int = 10,
         prefetch_limit: int = 50,
+        partitions: Sequence[Partition] = (),
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
         queries = nearest(dense, sparse)
         if not queries:
             raise ValueError("query needs a dense or a sparse vector")
         where = edge_filter(flt)
-        if len(queries) == 1:
+        if len(queries) == 1 and not partitions:
             request = qe.QueryRequest(limit=limit, query=queries[0], filter=where, with_payload=True)
         else:
-            prefetches = [qe.Prefetch(limit=prefetch_limit, query=q, filter=where) for q in queries]
+            parts = partitions or (Partition(Filter()),)
+            prefetches = [
+                qe.Prefetch(limit=prefetch_limit, query=q, filter=edge_filter(p.flt.merge(flt)))
+                for p in parts
+                for q in queries
+            ]
+            weights = [p.weight for p in parts for _ in queries]
             request = qe.QueryRequest(
-                limit=limit, prefetches=prefetches, query=qe.Fusion.Rrf(k=RRF_K), filter=where, with_payload=True
+                limit=limit,
+                prefetches=prefetches,
+                query=qe.Fusion.Rrf(k=RRF_K, weights=weights),
+                filter=where,
+                with_payload=True,
             )
         shard = self._shard(name)
         with self._engine("query", name):
@@ -225,6 +236,20 @@ class EdgeStore:
                 records, offset = shard.scroll(request)
             for r in records:
                 yield Record(str(r.id), r.payload or {})
+            if offset is None:
+                return
+
+    def scroll_points(self, name: str, flt: Filter | None = None, batch: int = 256) -> Iterator[Point]:
+        """Every point the filter selects with its payload and vectors, in id order (for copying an index)."""
+        shard = self._shard(name)
+        where: Any = edge_filter(flt)
+        offset: Any = None
+        while True:
+            request = qe.ScrollRequest(offset=offset, limit=batch, filter=where, with_payload=True, with_vector=True)
+            with self._engine("scroll", name):
+                records, offset = shard.scroll(request)
+            for r in records:
+                yield point_from_edge(str(r.id), r.payload or {}, r.vector)
             if offset is None:
                 return
 

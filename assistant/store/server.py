@@ -6,6 +6,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,29 +17,16 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 
 from assistant.errors import IndexLockedError, StoreError
 from assistant.schema import stable_id
-from assistant.store.base import (
-    DENSE,
-    SPARSE,
-    CollectionSpec,
-    Condition,
-    FacetCount,
-    Filter,
-    Point,
-    Range,
-    Record,
-    Scalar,
-    SparseVec,
-)
+from assistant.store.base import DENSE, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
+from assistant.store.server_convert import SCHEMA, from_record, to_filter, to_point
 
+# Qdrant's default RRF constant; Edge is given the same so both stores rank alike.
+RRF_K = 2
 UPSERT_BATCH = 256
+# Upsert batches sent at once per worker: bounds the converted points held in memory.
+IN_FLIGHT_PER_WORKER = 2
 META_COLLECTION = "assistant_meta"
 META_ID = stable_id("assistant_meta")
-_SCHEMA = {
-    "keyword": qm.PayloadSchemaType.KEYWORD,
-    "integer": qm.PayloadSchemaType.INTEGER,
-    "float": qm.PayloadSchemaType.FLOAT,
-    "bool": qm.PayloadSchemaType.BOOL,
-}
 _RETRY_HTTP = {429, 502, 503, 504}
 _RETRY_GRPC = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.RESOURCE_EXHAUSTED}
 T = TypeVar("T")
@@ -53,47 +41,20 @@ def _transient(exc: Exception) -> bool:
     return isinstance(exc, grpc.RpcError) and exc.code() in _RETRY_GRPC
 
 
-def _match_one(key: str, value: Scalar) -> qm.FieldCondition:
-    """One equality condition; a float becomes a point range, as Qdrant matches only keywords, ints, bools."""
-    if isinstance(value, float):
-        return qm.FieldCondition(key=key, range=qm.Range(gte=value, lte=value))
-    return qm.FieldCondition(key=key, match=qm.MatchValue(value=value))
-
-
-def _condition(cond: Condition) -> qm.FieldCondition | qm.Filter:
-    """One Match/Range as a qdrant-client condition (several values: MatchAny, or any-of for bools and floats)."""
-    if isinstance(cond, Range):
-        return qm.FieldCondition(key=cond.key, range=qm.Range(gte=cond.gte, lte=cond.lte))
-    values = cond.values
-    if len(values) == 1:
-        return _match_one(cond.key, values[0])
-    if all(isinstance(v, str) for v in values) or all(type(v) is int for v in values):
-        return qm.FieldCondition(key=cond.key, match=qm.MatchAny(any=list(values)))
-    return qm.Filter(should=[_match_one(cond.key, v) for v in values])
-
-
-def _filter(flt: Filter | None) -> qm.Filter | None:
-    """A store Filter as a qdrant-client filter (None selects everything)."""
-    if flt is None or flt.empty:
-        return None
-    return qm.Filter(must=[_condition(c) for c in flt.must], must_not=[_condition(c) for c in flt.must_not])
-
-
-def _point(p: Point) -> qm.PointStruct:
-    """A store Point as a qdrant-client point with named vectors."""
-    vector: dict[str, Any] = {}
-    if p.dense is not None:
-        vector[DENSE] = p.dense
-    if p.sparse is not None:
-        vector[SPARSE] = qm.SparseVector(indices=p.sparse.indices, values=p.sparse.values)
-    return qm.PointStruct(id=p.id, vector=vector, payload=p.payload)
-
-
 class ServerStore:
     """Collections on a Qdrant server (or qdrant-client's local mode); metadata in `assistant_meta`."""
 
     def __init__(
-        self, client: QdrantClient, *, kind: str, location: str, retries: int = 3, backoff: float = 0.5
+        self,
+        client: QdrantClient,
+        *,
+        kind: str,
+        location: str,
+        retries: int = 3,
+        backoff: float = 0.5,
+        upsert_workers: int = 1,
+        shards: int | None = None,
+        replication_factor: int | None = None,
     ) -> None:
         self.kind = kind
         self.location = location
@@ -101,6 +62,10 @@ class ServerStore:
         self._local = kind == "qdrant-local"
         self._retries = max(1, retries)
         self._backoff = backoff
+        # Local mode is plain Python behind one lock: parallel upserts would only contend.
+        self._workers = 1 if self._local else max(1, upsert_workers)
+        self._shards = shards
+        self._replication = replication_factor
 
     @classmethod
     def connect(
@@ -110,14 +75,30 @@ class ServerStore:
         *,
         timeout: float = 30,
         prefer_grpc: bool = False,
+        grpc_port: int = 6334,
         retries: int = 3,
         backoff: float = 0.5,
+        upsert_workers: int = 2,
+        shards: int | None = None,
+        replication_factor: int | None = None,
     ) -> ServerStore:
-        """Connect to the server at `url` and check that it answers."""
+        """Connect to the server at `url` and check that it answers.
+
+        `shards` and `replication_factor` apply to collections this store creates; None keeps the
+        server's defaults. `upsert_workers` batches are sent in parallel, each retried on its own.
+        """
         client = QdrantClient(
-            url=url, api_key=api_key, timeout=math.ceil(timeout), prefer_grpc=prefer_grpc, check_compatibility=False
+            url=url,
+            api_key=api_key,
+            timeout=math.ceil(timeout),
+            prefer_grpc=prefer_grpc,
+            grpc_port=grpc_port,
+            check_compatibility=False,
         )
-        store = cls(client, kind="qdrant-server", location=url, retries=retries, backoff=backoff)
+        store = cls(
+            client, kind="qdrant-server", location=url, retries=retries, backoff=backoff,
+            upsert_workers=upsert_workers, shards=shards, replication_factor=replication_factor,
+        )
         store._call("list collections", "", client.get_collections)
         return store
 
@@ -167,7 +148,10 @@ class ServerStore:
                 dense = {DENSE: qm.VectorParams(size=spec.dense_size, distance=qm.Distance.COSINE)}
             sparse = {SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)} if spec.sparse else None
             create = self._client.create_collection
-            self._call("create", name, create, name, vectors_config=dense, sparse_vectors_config=sparse)
+            self._call(
+                "create", name, create, name, vectors_config=dense, sparse_vectors_config=sparse,
+                shard_number=self._shards, replication_factor=self._replication,
+            )
         existing = self._call("describe", name, self._client.get_collection, name).payload_schema
         with warnings.catch_warnings():
             # Local mode accepts payload indexes but warns that it ignores them; a server builds them.
@@ -175,7 +159,7 @@ class ServerStore:
             for key, kind in spec.indexes.items():
                 if key not in existing:
                     index = self._client.create_payload_index
-                    self._call("index", name, index, name, key, field_schema=_SCHEMA[kind], wait=True)
+                    self._call("index", name, index, name, key, field_schema=SCHEMA[kind], wait=True)
 
     def drop_collection(self, name: str) -> None:
         """Delete the collection and all its points, if it exists."""
@@ -186,15 +170,35 @@ class ServerStore:
         """True when the collection exists."""
         return self._call("look up", name, self._client.collection_exists, name)
 
+    def _upsert_batch(self, name: str, points: Sequence[Point]) -> None:
+        batch = [to_point(p) for p in points]
+        self._call("upsert into", name, self._client.upsert, name, points=batch, wait=True)
+
     def upsert(self, name: str, points: Sequence[Point]) -> None:
-        """Insert or replace points by id, in batches, each retried on transient errors."""
-        for i in range(0, len(points), UPSERT_BATCH):
-            batch = [_point(p) for p in points[i : i + UPSERT_BATCH]]
-            self._call("upsert into", name, self._client.upsert, name, points=batch, wait=True)
+        """Insert or replace points by id, in batches sent by a few workers, each retried on transient errors.
+
+        At most `IN_FLIGHT_PER_WORKER` batches per worker are converted and in flight at once. Batches
+        may land in any order, so one call should not carry the same id twice.
+        """
+        slices = [points[i : i + UPSERT_BATCH] for i in range(0, len(points), UPSERT_BATCH)]
+        if self._workers == 1 or len(slices) <= 1:
+            for batch in slices:
+                self._upsert_batch(name, batch)
+            return
+        with ThreadPoolExecutor(self._workers, thread_name_prefix="qdrant-upsert") as pool:
+            in_flight: set[Future[None]] = set()
+            for batch in slices:
+                if len(in_flight) >= self._workers * IN_FLIGHT_PER_WORKER:
+                    done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()
+                in_flight.add(pool.submit(self._upsert_batch, name, batch))
+            for future in in_flight:
+                future.result()
 
     def delete(self, name: str, flt: Filter) -> None:
         """Delete every point the filter selects."""
-        selector = qm.FilterSelector(filter=_filter(flt) or qm.Filter())
+        selector = qm.FilterSelector(filter=to_filter(flt) or qm.Filter())
         self._call("delete from", name, self._client.delete, name, points_selector=selector, wait=True)
 
     def delete_ids(self, name: str, ids: Sequence[str]) -> None:
@@ -212,6 +216,7 @@ class ServerStore:
         flt: Filter | None = None,
         limit: int = 10,
         prefetch_limit: int = 50,
+        partitions: Sequence[Partition] = (),
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
         queries: list[tuple[Any, str]] = []
@@ -221,25 +226,31 @@ class ServerStore:
             queries.append((qm.SparseVector(indices=sparse.indices, values=sparse.values), SPARSE))
         if not queries:
             raise ValueError("query needs a dense or a sparse vector")
-        where = _filter(flt)
+        where = to_filter(flt)
         args: dict[str, Any] = {"query_filter": where, "limit": limit, "with_payload": True}
-        if len(queries) == 1:
+        if len(queries) == 1 and not partitions:
             args |= {"query": queries[0][0], "using": queries[0][1]}
         else:
-            prefetch = [qm.Prefetch(query=q, using=using, limit=prefetch_limit, filter=where) for q, using in queries]
-            args |= {"prefetch": prefetch, "query": qm.FusionQuery(fusion=qm.Fusion.RRF)}
+            parts = partitions or (Partition(Filter()),)
+            prefetch = [
+                qm.Prefetch(query=q, using=using, limit=prefetch_limit, filter=to_filter(p.flt.merge(flt)))
+                for p in parts
+                for q, using in queries
+            ]
+            weights = [p.weight for p in parts for _ in queries]
+            args |= {"prefetch": prefetch, "query": qm.RrfQuery(rrf=qm.Rrf(k=RRF_K, weights=weights))}
         response = self._call("query", name, self._client.query_points, name, **args)
         return [Record(str(p.id), p.payload or {}, p.score) for p in response.points]
 
     def count(self, name: str, flt: Filter | None = None) -> int:
         """Exact number of points the filter selects."""
-        return self._call("count", name, self._client.count, name, count_filter=_filter(flt), exact=True).count
+        return self._call("count", name, self._client.count, name, count_filter=to_filter(flt), exact=True).count
 
     def facet(self, name: str, key: str, flt: Filter | None = None, limit: int = 100) -> list[FacetCount]:
         """Values of an indexed field with exact point counts, most frequent first, ties by value."""
         facet = self._client.facet
         response = self._call(
-            f"facet on '{key}' in", name, facet, name, key, facet_filter=_filter(flt), limit=limit, exact=True
+            f"facet on '{key}' in", name, facet, name, key, facet_filter=to_filter(flt), limit=limit, exact=True
         )
         return [FacetCount(h.value, h.count) for h in response.hits]
 
@@ -252,10 +263,23 @@ class ServerStore:
         while True:
             records, offset = self._call(
                 "scroll", name, self._client.scroll, name,
-                scroll_filter=_filter(flt), limit=batch, offset=offset, with_payload=selector, with_vectors=False,
+                scroll_filter=to_filter(flt), limit=batch, offset=offset, with_payload=selector, with_vectors=False,
             )
             for r in records:
                 yield Record(str(r.id), r.payload or {})
+            if offset is None:
+                return
+
+    def scroll_points(self, name: str, flt: Filter | None = None, batch: int = 256) -> Iterator[Point]:
+        """Every point the filter selects with its payload and vectors, in id order (for copying an index)."""
+        offset: Any = None
+        while True:
+            records, offset = self._call(
+                "scroll", name, self._client.scroll, name,
+                scroll_filter=to_filter(flt), limit=batch, offset=offset, with_payload=True, with_vectors=True,
+            )
+            for r in records:
+                yield from_record(r)
             if offset is None:
                 return
 
