@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from assistant.cli_market import gap_command, stats_app
 from assistant.errors import AssistantError
 from assistant.services import Services
 from assistant.settings import Settings
@@ -20,6 +21,8 @@ from assistant.settings import Settings
 app = typer.Typer(help="Career assistant for people moving into AI engineering.", no_args_is_help=True, add_completion=False)
 corpus_app = typer.Typer(help="Fetch and verify the corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(stats_app, name="stats")
+app.command("gap")(gap_command)
 
 WRITE_COMMANDS = {"ingest", "index"}
 
@@ -66,12 +69,6 @@ def prepare(ctx: typer.Context) -> None:
     services = _services(ctx)
     embedder = services.embedder
     console.print(f"embedding model ready: {embedder.name} ({embedder.dim}-d), files under {services.settings.models_dir}")
-
-
-@app.command()
-def serve(ctx: typer.Context) -> None:
-    """Start the web app (coming with the app issue; until then, next steps)."""
-    console.print("The web app is not built yet. Try:\n  assistant search \"what should a data engineer learn\"\n  assistant info")
 
 
 @corpus_app.command("fetch")
@@ -169,6 +166,7 @@ def ingest(
     table.add_row("unchanged (skipped)", str(report.unchanged))
     table.add_row("indexed", str(report.indexed))
     table.add_row("removed (deleted files)", str(report.removed))
+    table.add_row("postings with refreshed skills", str(report.refreshed))
     table.add_row("chunks embedded", str(report.chunks))
     table.add_row("postings indexed", str(report.postings))
     table.add_row("skipped with errors", str(len(report.problems)))

@@ -32,6 +32,8 @@ from ingest.embedding import Embedder
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
 
+# Bump when `canonical_skills` changes how it derives skills: stored postings are then refreshed.
+SKILLS_RULE = "structured-else-raw/1"
 # Units loaded, embedded and written together: bounds memory and what a crash can lose.
 UNITS_PER_BATCH = 32
 
@@ -101,7 +103,7 @@ def prepare_index(store: Store, embedder: Embedder, *, rebuild: bool) -> None:
 
 def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
     """A hash of the skill taxonomy: postings' canonical skills depend on it."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(SKILLS_RULE.encode())
     for name in taxonomy.names():
         skill = taxonomy.skill(name)
         digest.update(repr((skill.name, skill.category, sorted(skill.aliases), sorted(skill.patterns))).encode())
@@ -179,18 +181,20 @@ class Ingester:
         return self.report
 
     def _refresh_skills(self) -> None:
-        """Re-derive every posting's canonical skills after the taxonomy changed (no chunk is re-embedded)."""
-        postings = [posting_from_payload(r.payload) for r in self.store.scroll(POSTINGS)]
-        self.progress.stage("skills", len(postings))
-        for i in range(0, len(postings), 256):
-            batch = postings[i : i + 256]
-            for p in batch:
-                p.canonical_skills = canonical_skills(self.taxonomy, p)
-            vectors = self.embedder.passages([posting_embedding_text(p) for p in batch])
-            points = [Point(posting_id(p.job_id), posting_payload(p), dense=v) for p, v in zip(batch, vectors, strict=True)]
-            self.store.upsert(POSTINGS, points)
-            self.progress.advance(len(batch))
-        self.report.refreshed = len(postings)
+        """Re-derive every posting's canonical skills after the taxonomy changed; nothing is re-embedded."""
+        # The stored vector was made with the old skill names in its text; the drift is small and
+        # the next change to the posting itself re-embeds it.
+        batch: list[Point] = []
+        for point in self.store.scroll_points(POSTINGS):
+            posting = posting_from_payload(point.payload)
+            posting.canonical_skills = canonical_skills(self.taxonomy, posting)
+            batch.append(Point(point.id, posting_payload(posting), dense=point.dense))
+            if len(batch) == 256:
+                self.store.upsert(POSTINGS, batch)
+                self.report.refreshed += len(batch)
+                batch = []
+        self.store.upsert(POSTINGS, batch)
+        self.report.refreshed += len(batch)
 
     def _load(self, batch: Sequence[SourceUnit], root: Path, known: dict[str, FileState]) -> list[LoadedUnit]:
         t = time.perf_counter()

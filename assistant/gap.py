@@ -1,0 +1,210 @@
+"""Skill gap: what a person has, what the target segment of postings asks for that they lack, and how to learn it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.backgrounds import get_background
+from assistant.errors import IndexMissingError, InputError
+from assistant.market import PostingRef, category_of, examples, skill_counts
+from assistant.market_filter import MarketFilter, resolve
+from assistant.schema import Hit
+from assistant.search import chunk_filter, search
+from assistant.skills import Taxonomy
+from assistant.store.base import Filter, Match, Store
+from assistant.store.collections import CHUNKS
+from ingest.embedding import Embedder
+
+# Target name -> ai_type value; "ai-engineer" is every posting in the corpus (all are AI engineering roles).
+TARGETS: dict[str, str | None] = {
+    "ai-engineer": None, "ai-first": "ai-first", "ai-support": "ai-support", "ml-first": "ml-first",
+}
+GUIDE_DOC_TYPES = ["learning_path", "role_guide"]
+QUOTE_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person's recognised canonical skills, where they came from, and the guide behind a preset."""
+
+    skills: list[str]
+    origin: str
+    guide: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A guide passage that explains how to learn a skill."""
+
+    id: str
+    source: str
+    title: str
+    section: str
+    url: str | None
+    doc_type: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class GapSkill:
+    """A skill the person lacks: its demand in the target segment, how to learn it, who asks for it."""
+
+    skill: str
+    category: str
+    count: int
+    total: int
+    share: float
+    citations: list[Citation]
+    examples: list[PostingRef]
+
+
+@dataclass(frozen=True)
+class Strength:
+    """A skill the person has, with its demand in the target segment."""
+
+    skill: str
+    category: str
+    count: int
+    total: int
+    share: float
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """The skill gap of a profile against a target segment of postings."""
+
+    target: str
+    filters: MarketFilter
+    total: int
+    recognised: list[str]
+    missing: list[GapSkill]
+    strengths: list[Strength]
+    citations: list[Citation]
+    guide: str | None
+
+
+def profile_from_list(taxonomy: Taxonomy, skills: str | Sequence[str]) -> Profile:
+    """Canonical skills from a list (or a comma/semicolon/newline separated string); unknown names raise with suggestions."""
+    items = re.split(r"[,;\n]", skills) if isinstance(skills, str) else list(skills)
+    names = [s.strip() for s in items if s.strip()]
+    if not names:
+        raise InputError("the skill list is empty", hint='list your skills, e.g. --skills "spark, airflow, sql"')
+    return Profile(list(dict.fromkeys(taxonomy.resolve(n) for n in names)), "skills")
+
+
+def profile_from_text(taxonomy: Taxonomy, text: str, origin: str = "text") -> Profile:
+    """Canonical skills mentioned in free text (a message, a CV)."""
+    found = list(dict.fromkeys(m.skill for m in taxonomy.match_text(text)))
+    if not found:
+        raise InputError(
+            f"no known skill found in the {origin}",
+            hint='name your skills explicitly, e.g. --skills "python, sql, docker"',
+        )
+    return Profile(found, origin)
+
+
+def cv_text(path: Path) -> str:
+    """The text of a CV PDF; InputError when it is missing, unreadable, or has no text layer."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if not path.is_file():
+        raise InputError(f"CV file {path} does not exist", hint="give the path of a PDF file")
+    try:
+        reader = PdfReader(path)
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    # Malformed PDFs surface as assorted exceptions from inside pypdf, not only its own.
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(
+            f"cannot read the CV {path} as a PDF ({type(exc).__name__}: {exc})",
+            hint='export the CV again as PDF, or pass your skills with --skills "..."',
+        ) from None
+    if not text.strip():
+        raise InputError(
+            f"the CV {path} has no extractable text: it looks like a scanned or image-only PDF",
+            hint='export it from your editor as a text PDF, or pass your skills with --skills "..."',
+        )
+    return text
+
+
+def profile_from_cv(taxonomy: Taxonomy, path: Path) -> Profile:
+    """Canonical skills found in a CV PDF."""
+    return profile_from_text(taxonomy, cv_text(path), origin=f"CV {path.name}")
+
+
+def profile_from_background(taxonomy: Taxonomy, background_id: str) -> Profile:
+    """A background preset's skills (written from its learning-path guide), with the guide to cite."""
+    bg = get_background(background_id)
+    return Profile(list(dict.fromkeys(taxonomy.resolve(s) for s in bg.skills)), f"background {bg.label}", bg.guide)
+
+
+def target_filter(target: str, city: str | None = None, level: str | None = None) -> MarketFilter:
+    """The postings a target role means: all, or one ai_type; optionally one city and level."""
+    key = target.strip().lower()
+    if key not in TARGETS:
+        raise InputError(f"unknown target {target!r}", hint=f"use one of: {', '.join(TARGETS)}")
+    return MarketFilter(ai_type=TARGETS[key], city=city, level=level)
+
+
+def _citation(hit: Hit) -> Citation:
+    quote = " ".join(hit.text.split())
+    quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return Citation(hit.chunk_id, hit.source, hit.title, hit.section, hit.url, hit.doc_type, quote)
+
+
+def guide_passages(store: Store, embedder: Embedder, skill: str, guide: str | None, n: int = 2) -> list[Citation]:
+    """Up to n passages on learning the skill: the background's guide first, then learning paths and role guides."""
+    query = f"how to learn {skill}"
+    hits: list[Hit] = []
+    if guide:
+        hits += search(store, embedder, query, flt=Filter(must=(Match("source", (guide,)),)), limit=1)
+    hits += search(store, embedder, query, flt=chunk_filter(doc_types=GUIDE_DOC_TYPES), limit=n)
+    unique = {h.chunk_id: h for h in hits}
+    return [_citation(h) for h in list(unique.values())[:n]]
+
+
+def skill_gap(
+    store: Store,
+    embedder: Embedder,
+    taxonomy: Taxonomy,
+    profile: Profile,
+    *,
+    target: str = "ai-engineer",
+    city: str | None = None,
+    level: str | None = None,
+    n: int = 10,
+    k: int = 3,
+    passages: int = 2,
+) -> GapReport:
+    """Missing skills ranked by their share of the target segment's postings, with guide passages and examples."""
+    if passages and not store.has_collection(CHUNKS):
+        raise IndexMissingError(f"no guide passages indexed at {store.location}", hint="run `make ingest` first")
+    seg = resolve(store, taxonomy, target_filter(target, city, level))
+    demand = skill_counts(store, seg.store_filter)
+    have = set(profile.skills)
+    missing = []
+    for skill, count in demand.items():
+        if len(missing) == n:
+            break
+        if skill in have:
+            continue
+        with_skill = seg.store_filter.and_(Match("skills", (skill,)))
+        missing.append(
+            GapSkill(
+                skill, category_of(taxonomy, skill), count, seg.total, count / seg.total,
+                guide_passages(store, embedder, skill, profile.guide, passages) if passages else [],
+                examples(store, with_skill, k),
+            )
+        )
+    strengths = sorted(
+        (Strength(s, category_of(taxonomy, s), demand[s], seg.total, demand[s] / seg.total) for s in have if demand.get(s)),
+        key=lambda st: (-st.count, st.skill),
+    )
+    cited = {c.id: c for m in missing for c in m.citations}
+    ordered = sorted(cited.values(), key=lambda c: c.source != profile.guide)
+    return GapReport(
+        target, seg.filter, seg.total, profile.skills, missing, strengths, ordered, profile.guide
+    )

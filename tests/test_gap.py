@@ -1,0 +1,141 @@
+"""Skill gap: inputs (list, text, CV PDF, background), ranking by demand, guide citations, examples, strengths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_pdf import FigureCanvasPdf
+from matplotlib.figure import Figure
+
+from assistant import gap
+from assistant.errors import InputError
+from assistant.skills import Taxonomy
+from assistant.store.base import Store
+from assistant.store.server import ServerStore
+from tests.fakes import FakeEmbedder
+from tests.market_data import GUIDE, fill
+
+TAX = Taxonomy.load()
+EMBEDDER = FakeEmbedder(16)
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[Store]:
+    s = ServerStore.memory()
+    fill(s, TAX, EMBEDDER, chunks=True)
+    yield s
+    s.close()
+
+
+def _pdf(path: Path, lines: list[str] | None = None) -> Path:
+    """A one-page PDF: text lines, or only a raster image when `lines` is None."""
+    fig = Figure(figsize=(8.5, 11))
+    FigureCanvasPdf(fig)
+    if lines is None:
+        fig.figimage(np.random.default_rng(0).random((200, 200)))
+    for i, line in enumerate(lines or []):
+        fig.text(0.1, 0.9 - 0.05 * i, line)
+    fig.savefig(path)
+    return path
+
+
+def test_profile_from_list_canonicalises_and_dedupes() -> None:
+    profile = gap.profile_from_list(TAX, "spark, Airflow ,SQL, GCP, Google Cloud")
+    assert profile.skills == ["Spark", "Airflow", "SQL", "GCP"]
+
+
+def test_empty_skill_list_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="empty"):
+        gap.profile_from_list(TAX, " , ,")
+
+
+def test_unknown_skill_in_list_suggests_nearest() -> None:
+    with pytest.raises(InputError, match="'Kubernets'") as exc:
+        gap.profile_from_list(TAX, "Python, Kubernets")
+    assert "Kubernetes" in (exc.value.hint or "")
+
+
+def test_profile_from_free_text() -> None:
+    profile = gap.profile_from_text(TAX, "I write Spark jobs and dbt models, and go to market fast.")
+    assert profile.skills == ["Spark", "dbt"]
+
+
+def test_free_text_without_skills_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no known skill"):
+        gap.profile_from_text(TAX, "I like long walks on the beach.")
+
+
+def test_profile_from_cv_pdf(tmp_path: Path) -> None:
+    cv = _pdf(tmp_path / "cv.pdf", ["Jane Doe, Data Engineer", "Skills: Python, Spark, Airflow, SQL, Kubernetes"])
+    profile = gap.profile_from_cv(TAX, cv)
+    assert profile.skills == ["Python", "Spark", "Airflow", "SQL", "Kubernetes"]
+    assert profile.origin == "CV cv.pdf"
+
+
+def test_image_only_cv_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no extractable text") as exc:
+        gap.profile_from_cv(TAX, _pdf(tmp_path / "scan.pdf"))
+    assert "--skills" in (exc.value.hint or "")
+
+
+def test_corrupt_cv_is_an_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4\nnot really a pdf")
+    with pytest.raises(InputError, match="cannot read the CV .*broken.pdf"):
+        gap.profile_from_cv(TAX, bad)
+
+
+def test_missing_cv_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        gap.profile_from_cv(TAX, tmp_path / "nope.pdf")
+
+
+def test_background_preset_carries_its_guide() -> None:
+    profile = gap.profile_from_background(TAX, "data-engineer")
+    assert profile.guide == GUIDE
+    assert {"Python", "SQL", "Airflow", "Spark"} <= set(profile.skills)
+
+
+def test_missing_skills_ranked_by_demand_in_target(store: Store) -> None:
+    report = gap.skill_gap(store, EMBEDDER, TAX, gap.profile_from_background(TAX, "data-engineer"), target="ai-first")
+    assert report.total == 6
+    assert [(m.skill, m.count) for m in report.missing] == [
+        ("RAG", 6), ("LLMs", 3), ("Kubernetes", 2), ("Evaluation", 1), ("LLM APIs", 1), ("Prompt engineering", 1),
+        ("TypeScript", 1),
+    ]
+    assert report.missing[0].share == 1.0 and report.missing[0].total == 6
+
+
+def test_strengths_are_known_skills_with_market_share(store: Store) -> None:
+    report = gap.skill_gap(store, EMBEDDER, TAX, gap.profile_from_list(TAX, "python, docker, spark"), target="ai-first")
+    assert [(s.skill, s.count) for s in report.strengths] == [("Python", 6), ("Docker", 3)]
+
+
+def test_missing_skills_have_examples_from_the_target(store: Store) -> None:
+    report = gap.skill_gap(store, EMBEDDER, TAX, gap.profile_from_list(TAX, "python"), target="ai-first", k=2)
+    rag = report.missing[0]
+    assert rag.skill == "RAG" and len(rag.examples) == 2
+    assert all(e.job_id in {"1", "2", "4", "5", "8", "10"} for e in rag.examples)
+
+
+def test_citations_come_from_guides_with_the_background_guide_first(store: Store) -> None:
+    report = gap.skill_gap(store, EMBEDDER, TAX, gap.profile_from_background(TAX, "data-engineer"), target="ai-first")
+    assert all(m.citations[0].source == GUIDE for m in report.missing)
+    assert {c.doc_type for m in report.missing for c in m.citations} <= {"learning_path", "role_guide"}
+    assert report.citations[0].source == GUIDE
+    kubernetes = next(m for m in report.missing if m.skill == "Kubernetes")
+    assert "Kubernetes" in [c.section for c in kubernetes.citations]
+
+
+def test_target_with_city_and_level(store: Store) -> None:
+    report = gap.skill_gap(store, EMBEDDER, TAX, gap.profile_from_list(TAX, "python"), target="ai-first", city="berlin")
+    assert report.total == 2
+    assert report.filters.as_dict() == {"city": "Berlin", "ai_type": "ai-first"}
+
+
+def test_unknown_target_is_an_input_error(store: Store) -> None:
+    with pytest.raises(InputError, match="unknown target 'ai-last'"):
+        gap.skill_gap(store, EMBEDDER, TAX, gap.profile_from_list(TAX, "python"), target="ai-last")
