@@ -278,6 +278,16 @@ def main() -> None:
         raise SystemExit(130) from None
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
+    except OSError as exc:
+        # Disk full, read-only or permission failures outside the store's own checks (model cache, temp files).
+        from rich.markup import escape
+
+        from assistant.store.locking import os_error_hint
+
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"[red]error:[/] {escape(str(exc.strerror or exc))}{escape(where)}")
+        err.print(f"[dim]fix:[/] {os_error_hint(f'[Errno {exc.errno}]', 'check that the path exists and is readable')}")
+        raise SystemExit(1) from None
     except Exception as exc:  # click usage errors come through here in non-standalone mode
         import click
 

@@ -123,10 +123,17 @@ def indexed_files(store: Store) -> dict[str, FileState]:
 
 def remove_source(store: Store, source: str) -> None:
     """Delete a unit's chunks, postings and state."""
-    by_source = Filter(must=(Match("source", (source,)),))
+    remove_sources(store, [source])
+
+
+def remove_sources(store: Store, sources: Sequence[str]) -> None:
+    """Delete several units' chunks, postings and states: three store writes however many units."""
+    if not sources:
+        return
+    by_source = Filter(must=(Match("source", tuple(sources)),))
     store.delete(CHUNKS, by_source)
     store.delete(POSTINGS, by_source)
-    store.delete_ids(FILES, [file_id(source)])
+    store.delete_ids(FILES, [file_id(s) for s in sources])
 
 
 def _batches(units: Sequence[SourceUnit], size: int) -> Iterable[Sequence[SourceUnit]]:
@@ -229,10 +236,10 @@ class Ingester:
         self.report.seconds["embed"] += time.perf_counter() - t
 
         t = time.perf_counter()
-        # Replace each unit's old points first; its state is written last, so a crash here
-        # leaves the unit marked stale and the next run redoes it.
-        for unit in loaded:
-            remove_source(self.store, unit.unit.source)
+        # Replace the units' old points first (one delete per collection for the whole batch: each
+        # store write is flushed to disk); states are written last, so a crash here leaves the
+        # units marked stale and the next run redoes them.
+        remove_sources(self.store, [unit.unit.source for unit in loaded])
         self.store.upsert(
             CHUNKS,
             [Point(c.id, chunk_payload(c), dense=d, sparse=s) for c, d, s in zip(chunks, dense, sparse, strict=True)],

@@ -19,7 +19,7 @@ import qdrant_edge as qe
 from assistant.errors import AssistantError, StoreError
 from assistant.store.base import DENSE, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
 from assistant.store.edge_convert import SCHEMA, edge_filter, edge_point, nearest, payload_selector, point_from_edge
-from assistant.store.locking import DirLock, serialized
+from assistant.store.locking import WRITABLE_HINT, DirLock, check_free_space, os_error_hint, serialized
 
 # Qdrant's default RRF constant, so Edge and a Qdrant server fuse to the same scores.
 RRF_K = 2
@@ -79,7 +79,7 @@ class EdgeStore:
             raise
         except Exception as exc:
             message = f"Qdrant Edge could not {action} '{name}' in {self._root}: {exc}"
-            raise StoreError(message, hint=_REBUILD_HINT) from exc
+            raise StoreError(message, hint=os_error_hint(str(exc), _REBUILD_HINT)) from exc
 
     def _dir(self, name: str) -> Path:
         if not _NAME.match(name):
@@ -94,6 +94,7 @@ class EdgeStore:
         self._alive()
         if self.read_only:
             raise StoreError(f"the index {self._root} is open read-only", hint="open it without read_only to write")
+        check_free_space(self._root)
 
     def _shard(self, name: str) -> qe.EdgeShard:
         """The open shard for a collection, loaded on first use."""
@@ -140,8 +141,11 @@ class EdgeStore:
         if path.exists():
             # Rename first so a crash mid-delete never leaves a half-deleted shard that looks valid.
             trash = path.with_name(f".drop-{name}-{uuid.uuid4().hex}")
-            path.rename(trash)
-            shutil.rmtree(trash)
+            try:
+                path.rename(trash)
+                shutil.rmtree(trash)
+            except OSError as exc:
+                raise StoreError(f"cannot delete collection '{name}' in {self._root}: {exc.strerror}", hint=WRITABLE_HINT) from exc
 
     def has_collection(self, name: str) -> bool:
         """True when the collection exists."""
@@ -277,16 +281,20 @@ class EdgeStore:
         """Write meta.json atomically (temp file, fsync, rename)."""
         self._writable()
         path = self._root / META_FILE
-        fd, tmp = tempfile.mkstemp(dir=self._root, prefix=".meta-", suffix=".tmp")
+        tmp: str | None = None
         try:
+            fd, tmp = tempfile.mkstemp(dir=self._root, prefix=".meta-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(meta, fh, indent=2, sort_keys=True)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        except OSError as exc:
+            detail = f"{exc.strerror} (os error {exc.errno})"
+            raise StoreError(f"cannot write index metadata {path}: {detail}", hint=os_error_hint(detail, WRITABLE_HINT)) from exc
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
 
     def disk_bytes(self) -> int:
         """Bytes the index dir occupies on disk (allocated blocks: Edge's mmap files are sparse)."""

@@ -64,6 +64,19 @@ def edge_point(p: Point) -> qe.Point:
     return qe.Point(p.id, vector, p.payload)
 
 
+def point_from_edge(point_id: str, payload: dict[str, Any], vector: Any) -> Point:
+    """A stored Edge record (read with its vectors) as a store Point."""
+    vectors = vector if isinstance(vector, dict) else {}
+    dense = vectors.get(DENSE)
+    sparse = vectors.get(SPARSE)
+    return Point(
+        point_id,
+        payload,
+        dense=[float(x) for x in dense] if dense is not None else None,
+        sparse=SparseVec([int(i) for i in sparse.indices], [float(v) for v in sparse.values]) if sparse is not None else None,
+    )
+
+
 def nearest(dense: list[float] | None, sparse: SparseVec | None) -> list[Any]:
     """Nearest-neighbour queries for whichever vectors are given."""
     queries = []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assistant.errors import LoaderError
 from assistant.schema import Document
+from ingest.loaders import limits
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
 from ingest.loaders.discover import discover_units
 from ingest.loaders.html import load_html
@@ -14,6 +15,7 @@ from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.postings import load_posting
 from ingest.loaders.text import load_text
+from ingest.loaders.textio import strip_controls
 from ingest.loaders.yaml_docs import load_yaml
 
 __all__ = ["LoadedUnit", "Problem", "SourceUnit", "discover_units", "load_unit"]
@@ -26,8 +28,19 @@ _FILE_LOADERS: dict[str, Callable[[Path, str], Document]] = {
 }
 
 
-def load_unit(unit: SourceUnit, root: Path) -> LoadedUnit:
-    """Load one unit; raises assistant.errors.LoaderError(path, reason) when it cannot be used."""
+def load_unit(unit: SourceUnit, root: Path, time_limit: float | None = None) -> LoadedUnit:
+    """Load one unit within a time limit (default limits.MAX_LOAD_SECONDS); LoaderError(path, reason) when unusable."""
+    seconds = limits.MAX_LOAD_SECONDS if time_limit is None else time_limit
+    try:
+        return limits.call_with_time_limit(lambda: _load(unit, root), seconds, unit.source)
+    except LoaderError:
+        raise
+    except Exception as exc:
+        # Corpus files are untrusted input: a parser bug on one file must cost that file, not the whole ingest.
+        raise LoaderError(unit.source, f"unexpected {type(exc).__name__} while loading ({exc}); please report it") from exc
+
+
+def _load(unit: SourceUnit, root: Path) -> LoadedUnit:
     paths = tuple(root / path for path in unit.paths)
     loaded = LoadedUnit(unit=unit)
     if unit.kind == "posting":
@@ -44,5 +57,15 @@ def load_unit(unit: SourceUnit, root: Path) -> LoadedUnit:
     else:
         raise LoaderError(unit.source, f"no loader for kind {unit.kind!r}")
     # The unit's hash (taken at discovery) is the one incremental ingest compares against.
-    loaded.documents = [doc.model_copy(update={"content_hash": unit.content_hash}) for doc in loaded.documents]
+    loaded.documents = [_finish(doc, unit.content_hash) for doc in loaded.documents]
     return loaded
+
+
+def _finish(doc: Document, content_hash: str) -> Document:
+    """The document with the unit's hash, titles and headings clipped, control characters removed."""
+    sections = [
+        s.model_copy(update={"heading": limits.clip(strip_controls(s.heading)), "text": strip_controls(s.text)})
+        for s in doc.sections
+    ]
+    title = limits.clip(strip_controls(doc.title))
+    return doc.model_copy(update={"content_hash": content_hash, "title": title, "sections": sections})

@@ -6,12 +6,14 @@ import csv
 import hashlib
 import io
 import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from assistant.errors import CorpusError
 from ingest.loaders.base import Problem, SourceUnit
+from ingest.loaders.limits import MAX_FILE_BYTES
 from ingest.loaders.postings import RAW_DIR, STRUCTURED_DIR, job_id_from_name
 
 SUFFIX_KINDS: dict[str, str] = {
@@ -21,7 +23,6 @@ SUFFIX_KINDS: dict[str, str] = {
 POSTING_DIRS = (RAW_DIR, STRUCTURED_DIR)
 LISTING_FILE = PurePosixPath("_internal/all_jobs_dedup.csv")
 LISTING_ID_COLUMN = "id"
-MAX_FILE_BYTES = 20 * 1024 * 1024
 # The project's own corpus/ folder explains itself in a README next to sources.toml: not a document.
 PROJECT_FILES = {"README.md", "sources.toml"}
 
@@ -51,9 +52,13 @@ def _walk(root: Path) -> list[str]:
 
 def _size_problem(path: Path, source: str) -> Problem | None:
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         return Problem(source, f"cannot read the file ({exc.strerror or exc})")
+    size = info.st_size
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO or device (or a link to one) would block or never end when read.
+        return Problem(source, "not a regular file (a pipe, device or link to one); replace it with a file")
     if size == 0:
         return Problem(source, "the file is empty; add content or remove it")
     if size > MAX_FILE_BYTES:
@@ -66,6 +71,9 @@ def _read_listing(root: Path, market: str, problems: list[Problem]) -> dict[str,
     source = (PurePosixPath(market) / LISTING_FILE).as_posix()
     path = root / source
     if not path.is_file():
+        return {}
+    if problem := _size_problem(path, source):
+        problems.append(Problem(source, f"{problem.reason}; postings load without it"))
         return {}
     try:
         reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))

@@ -12,9 +12,11 @@ from assistant.errors import LoaderError
 from assistant.schema import Document
 from ingest.loaders.doctype import doc_type_for, url_for
 from ingest.loaders.structure import Event, Heading, build_sections
-from ingest.loaders.textio import read_bytes
+from ingest.loaders.textio import read_bytes, refuse_binary
 
 DROPPED_TAGS = frozenset({"script", "style", "nav", "header", "footer", "noscript", "svg", "template", "head", "iframe"})
+# The walker recurses once per nesting level; real pages nest a few dozen levels.
+MAX_DEPTH = 200
 _SECTION_HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
 _LISTS = frozenset({"ul", "ol"})
 _INLINE = frozenset(
@@ -114,9 +116,22 @@ class _Walker:
         self.events.append("")
 
 
-def parse_html(data: bytes, fallback_title: str) -> tuple[str, list[Event]]:
+def nesting_depth(root: Tag, limit: int) -> int:
+    """How deep elements nest under root, counted without recursion and only up to limit + 1."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack and deepest <= limit:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest
+
+
+def parse_html(data: bytes, fallback_title: str, source: str) -> tuple[str, list[Event]]:
     """The title (<title>, else first <h1>, else fallback) and the visible-text events of an HTML page."""
     soup = BeautifulSoup(data, "html.parser")
+    if nesting_depth(soup, MAX_DEPTH) > MAX_DEPTH:
+        raise LoaderError(source, f"elements nested more than {MAX_DEPTH} levels deep; save a simpler copy of the page")
     title_tag = soup.find("title")
     title = _squash(title_tag.get_text()) if title_tag else ""
     walker = _Walker()
@@ -130,9 +145,8 @@ def parse_html(data: bytes, fallback_title: str) -> tuple[str, list[Event]]:
 def load_html(path: Path, source: str) -> Document:
     """A Document from an HTML file; LoaderError when it is binary or has no visible text."""
     data = read_bytes(path, source)
-    if b"\x00" in data:
-        raise LoaderError(source, "binary data (NUL bytes), not HTML; save the page as HTML text")
-    title, events = parse_html(data, fallback_title=path.stem)
+    refuse_binary(data, source)
+    title, events = parse_html(data, fallback_title=path.stem, source=source)
     sections = build_sections(events)
     if not sections:
         raise LoaderError(source, "no visible text in the page (scripts, styles and navigation are dropped)")

@@ -18,15 +18,17 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _RULE = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
 _TABLE_DIVIDER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_CODE_SPAN = re.compile(r"`+([^`]+?)`+")
+# Inline patterns run on untrusted lines of any length, so each is written to stay linear: a span may
+# not contain its own opening delimiter, so a failed match never rescans the rest of the line from
+# every later delimiter ("[[[[…", "**a **a …" or a run of backticks would otherwise take quadratic time).
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+[\"'][^()]*[\"'])?\s*\)")
+_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
+_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
+_BOLD = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
+_CODE_SPAN = re.compile(r"(?<!`)`+([^`]+?)`+")  # opens only where a backtick run starts
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
@@ -99,9 +101,21 @@ def markdown_events(text: str) -> list[Event]:
     return events
 
 
+def strip_comments(text: str) -> str:
+    """Text without HTML comments; an unclosed comment hides the rest (a scan, not a regex: linear)."""
+    parts: list[str] = []
+    at = 0
+    while (start := text.find("<!--", at)) >= 0:
+        parts.append(text[at:start])
+        end = text.find("-->", start + 4)
+        at = len(text) if end < 0 else end + 3
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 def parse_markdown(text: str, fallback_title: str) -> tuple[str, list[Section]]:
     """The title (first heading, else fallback) and sections of Markdown text."""
-    text = _COMMENT.sub("", _FRONT_MATTER.sub("", text, count=1))
+    text = strip_comments(_FRONT_MATTER.sub("", text, count=1))
     events = markdown_events(text)
     title = next((e.text for e in events if isinstance(e, Heading)), fallback_title)
     return title, build_sections(events)

@@ -6,8 +6,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf import PasswordType
+from pypdf import PasswordType, PdfReader
 
 from assistant.errors import LoaderError
 from assistant.schema import Document, Section
@@ -17,6 +16,8 @@ from ingest.loaders.textio import read_bytes
 
 MAX_SLIDE_TITLE_CHARS = 80
 MAX_SLIDE_TITLE_WORDS = 10
+# A few KB of PDF can declare thousands of pages (one shared page object); text extraction costs per page.
+MAX_PAGES = 2000
 
 
 def _page_lines(text: str, number: int) -> list[str]:
@@ -82,11 +83,15 @@ def load_pdf(path: Path, source: str) -> Document:
     reader = _open(data, source)
     sections: list[Section] = []
     try:
+        if (pages := len(reader.pages)) > MAX_PAGES:
+            raise LoaderError(source, f"the PDF has {pages:,} pages, over the {MAX_PAGES:,}-page limit; split it")
         for number, page in enumerate(reader.pages, start=1):
             box = page.mediabox
             section = page_section(page.extract_text() or "", number, landscape=box.width > box.height)
             if section is not None:
                 sections.append(section)
+    except LoaderError:
+        raise
     except Exception as exc:  # same reason as in _open: damaged content streams fail in many ways
         raise LoaderError(source, f"cannot extract text ({type(exc).__name__}: {exc}); re-export the PDF") from exc
     if not sections:

@@ -13,8 +13,8 @@ from assistant.errors import LoaderError
 from assistant.schema import SKILL_CATEGORIES, Document, Posting, SkillsByCategory
 from ingest.loaders.location import parse_location
 from ingest.loaders.posting_text import posting_document
-from ingest.loaders.textio import decode_text, read_bytes
-from ingest.loaders.yamlio import parse_yaml, repair_block_scalars, yaml_error_line
+from ingest.loaders.textio import decode_text, read_bytes, strip_controls
+from ingest.loaders.yamlio import YamlLimitError, parse_yaml, repair_block_scalars, yaml_error_line, yaml_reason
 
 RAW_DIR = "data_raw"
 STRUCTURED_DIR = "data_structured"
@@ -39,7 +39,7 @@ class PostingParts:
 def _text(value: object) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(strip_controls(str(value)).split())
     return text or None
 
 
@@ -133,6 +133,9 @@ def read_raw_posting(path: Path, source: str, warnings: list[str]) -> Fields | N
         return None
     try:
         data = parse_yaml(text)
+    except YamlLimitError as exc:
+        warnings.append(f"raw posting unusable ({yaml_reason(exc)}); built from the structured data and listing")
+        return None
     except yaml.YAMLError as exc:
         where = f" at line {line}" if (line := yaml_error_line(exc)) else ""
         repaired, moved = repair_block_scalars(text)
@@ -155,7 +158,8 @@ def read_structured(path: Path, source: str, job_id: str, warnings: list[str]) -
     try:
         data = parse_yaml(decode_text(read_bytes(path, source), source))
     except (LoaderError, yaml.YAMLError) as exc:
-        warnings.append(f"structured file {path.name} unusable ({getattr(exc, 'reason', 'invalid YAML')})")
+        reason = exc.reason if isinstance(exc, LoaderError) else yaml_reason(exc)
+        warnings.append(f"structured file {path.name} unusable ({reason})")
         return None
     if not isinstance(data, dict):
         warnings.append(f"structured file {path.name} is not a YAML mapping")

@@ -14,7 +14,7 @@ from ingest.loaders.doctype import doc_type_for, url_for
 from ingest.loaders.postings import PostingParts, build_posting, job_id_from_name
 from ingest.loaders.posting_text import posting_document
 from ingest.loaders.textio import decode_text, read_bytes
-from ingest.loaders.yamlio import parse_yaml, yaml_error_line
+from ingest.loaders.yamlio import YamlLimitError, parse_yaml, yaml_reason
 
 _TITLE_KEYS = ("title", "name", "role")
 
@@ -96,8 +96,8 @@ def load_yaml(path: Path, source: str) -> tuple[list[Document], list[Posting]]:
     try:
         parsed = parse_yaml(decode_text(data, source))
     except yaml.YAMLError as exc:
-        where = f" at line {line}" if (line := yaml_error_line(exc)) else ""
-        raise LoaderError(source, f"invalid YAML{where}; fix the syntax") from exc
+        fix = "simplify it" if isinstance(exc, YamlLimitError) else "fix the syntax"
+        raise LoaderError(source, f"{yaml_reason(exc)}; {fix}") from exc
     if not parsed:
         raise LoaderError(source, "the YAML file holds no data; add content or remove it")
     content_hash = hashlib.sha256(data).hexdigest()
