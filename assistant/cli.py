@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from assistant import cli_agent, cli_app, cli_index
 from assistant.cli_market import gap_command, stats_app
 from assistant.errors import AssistantError
 from assistant.services import Services
@@ -23,6 +24,8 @@ corpus_app = typer.Typer(help="Fetch and verify the corpus.", no_args_is_help=Tr
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(stats_app, name="stats")
 app.command("gap")(gap_command)
+for _commands in (cli_agent, cli_app, cli_index):
+    _commands.register(app)
 
 WRITE_COMMANDS = {"ingest", "index"}
 

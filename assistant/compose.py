@@ -1,0 +1,227 @@
+"""Extractive answers for the offline model: the most relevant, least redundant sentences, grouped and cited."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.grounding import Citation
+from assistant.market_tools import Figures, SkillGap
+from assistant.tools import JobSearch, Passage
+from ingest.embedding import Embedder
+
+# Below this cosine similarity between the question and the best sentence (MiniLM), nothing
+# retrieved answers it. Calibrated on evals/ground_truth.yaml: every in-scope question's best
+# sentence scored >= 0.40 and 10 of 12 out-of-scope ones <= 0.40. A question without a single
+# domain word must clear the margin too (the weather in Berlin scored 0.53 on Berlin postings).
+DECLINE_BELOW = 0.40
+OFF_TOPIC_MARGIN = 0.15
+MMR_LAMBDA = 0.7
+NEAR_DUPLICATE = 0.85
+MIN_UNIT_CHARS = 30
+MAX_UNIT_CHARS = 320
+UNITS_PER_PASSAGE = 14
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+# A sentence ends at . ! ? before a capital; a flattened list ("... back. - Prompt ...") drops its dash there.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?:[-*•]\s+)?(?=[A-Z0-9\"'(“])")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or list item from a passage, verbatim, that an answer may quote."""
+
+    text: str
+    passage: int
+
+
+@dataclass
+class Cites:
+    """Numbers [n] by evidence id in order of first use, with the quote each stands for."""
+
+    order: dict[str, int] = field(default_factory=dict)
+    quotes: dict[str, str] = field(default_factory=dict)
+
+    def mark(self, evidence_id: str, quote: str = "") -> str:
+        """The [n] marker for the evidence, numbering it on first use."""
+        n = self.order.setdefault(evidence_id, len(self.order) + 1)
+        if quote and evidence_id not in self.quotes:
+            self.quotes[evidence_id] = quote
+        return f"[{n}]"
+
+    def citations(self) -> list[Citation]:
+        """The citations behind every marker handed out."""
+        return [Citation(n=n, id=eid, quote=self.quotes.get(eid, "")) for eid, n in self.order.items()]
+
+
+def split_units(passages: Sequence[Passage]) -> list[Unit]:
+    """Sentences and list items of each passage, skipping headings, tables and fragments."""
+    out: list[Unit] = []
+    for i, p in enumerate(passages):
+        found: list[str] = []
+        for line in p.text.splitlines():
+            line = _BULLET.sub("", line.strip())
+            if not line or line.startswith(("#", "|", "```", "!", "<")):
+                continue
+            for sentence in _SENTENCE_END.split(line):
+                sentence = sentence.strip()
+                if _answers_something(sentence) and sentence not in found:
+                    found.append(sentence[:MAX_UNIT_CHARS].rsplit(" ", 1)[0] if len(sentence) > MAX_UNIT_CHARS else sentence)
+        out += [Unit(s, i) for s in found[:UNITS_PER_PASSAGE]]
+    return out
+
+
+def _answers_something(sentence: str) -> bool:
+    """A full statement in words: not a question, link, or fragment."""
+    if len(sentence) < MIN_UNIT_CHARS or len(sentence.split()) < 5:
+        return False
+    # Questions (FAQ headings, interview prompts), list intros and links do not answer anything by themselves.
+    if sentence.endswith(("?", ":")) or sentence.startswith(("(", "[", "http")):
+        return False
+    letters = sum(ch.isalpha() or ch.isspace() for ch in sentence)
+    return letters >= 0.8 * len(sentence)
+
+
+def _cos(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Units scored against the question, with their vectors for redundancy checks."""
+
+    units: list[Unit]
+    relevance: list[float]
+    vectors: list[list[float]]
+
+    @property
+    def best(self) -> float:
+        """Relevance of the best unit (0 when there are none)."""
+        return max(self.relevance, default=0.0)
+
+
+def rank(question: str, passages: Sequence[Passage], embedder: Embedder) -> Ranked:
+    """Every unit of the passages with its cosine similarity to the question."""
+    units = split_units(passages)
+    if not units:
+        return Ranked([], [], [])
+    q = embedder.query(question)
+    vectors = embedder.passages([u.text for u in units])
+    return Ranked(units, [_cos(q, v) for v in vectors], vectors)
+
+
+def mmr(ranked: Ranked, k: int, floor: float, seed: Sequence[int] = ()) -> list[int]:
+    """Up to k unit indexes by maximal marginal relevance after the seed ones, none below floor, no near-duplicates."""
+    chosen: list[int] = list(seed)
+    candidates = [i for i, r in enumerate(ranked.relevance) if r >= floor and i not in chosen]
+    while candidates and len(chosen) < k:
+        def score(i: int) -> float:
+            redundancy = max((_cos(ranked.vectors[i], ranked.vectors[j]) for j in chosen), default=0.0)
+            return MMR_LAMBDA * ranked.relevance[i] - (1 - MMR_LAMBDA) * redundancy
+
+        best = max(candidates, key=score)
+        candidates.remove(best)
+        if all(_cos(ranked.vectors[best], ranked.vectors[j]) < NEAR_DUPLICATE for j in chosen):
+            chosen.append(best)
+    return chosen
+
+
+def best_of(ranked: Ranked, passages: Sequence[Passage], source: str, k: int) -> list[int]:
+    """The k most relevant units from one document."""
+    own = [i for i, u in enumerate(ranked.units) if passages[u.passage].source == source]
+    return sorted(own, key=lambda i: -ranked.relevance[i])[:k]
+
+
+def passage_sections(
+    ranked: Ranked, passages: Sequence[Passage], chosen: list[int], cites: Cites, heading: str | None = None
+) -> list[str]:
+    """Chosen units, each cited: under one heading if given, else under a short heading per document."""
+    groups: dict[str, list[int]] = {}
+    for i in chosen:
+        groups.setdefault(passages[ranked.units[i].passage].source, []).append(i)
+    lines: list[str] = [f"### {heading}"] if heading and chosen else []
+    for idxs in groups.values():
+        if heading is None:
+            lines.append(f"### {short_title(passages[ranked.units[idxs[0]].passage].title)}")
+        for i in sorted(idxs, key=lambda j: (ranked.units[j].passage, passages[ranked.units[j].passage].text.find(ranked.units[j].text))):
+            unit = ranked.units[i]
+            lines.append(f"- {unit.text} {cites.mark(passages[unit.passage].id, unit.text)}")
+        if heading is None:
+            lines.append("")
+    return lines + ([""] if heading and chosen else [])
+
+
+def short_title(title: str, words: int = 8) -> str:
+    """A title cut to a few words for a heading."""
+    parts = title.replace("#", "").split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def figure_lines(fig: Figures, cites: Cites) -> list[str]:
+    """A cited sentence per headline figure and a table with n for the rest."""
+    mark = cites.mark(fig.id)
+    lines: list[str] = []
+    if fig.pay:
+        head = fig.rows[0]
+        lines.append(f"{head.count:,} of {head.total:,} postings ({head.share}) list pay that can be read as a yearly figure, {where(head.postings)} {mark}.")
+        lines += ["", "| Group | Currency | Median a year | Middle half | n |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {p.group or 'all'} | {p.currency} | {p.median:,} | {p.q1:,}-{p.q3:,} | {p.n:,} |" for p in fig.pay[:10]]
+    elif fig.measure.startswith("share"):
+        for r in fig.rows:
+            lines.append(f"**{r.label}** is listed in {r.count:,} of {r.total:,} postings ({r.share}), {where(r.postings)} {mark}.")
+        lines += ["", "| Skill | Postings listing it | Share | n |", "| --- | --- | --- | --- |"]
+        lines += [f"| {r.label} | {r.count:,} | {r.share} | {r.total:,} |" for r in fig.rows]
+    elif fig.measure.startswith("skill shares in two") and fig.rows:
+        a, b = fig.rows[0], fig.rows[1]
+        lines.append(f"Skill shares in two sets of postings: {a.postings} (n = {a.total:,}) and {b.postings} (n = {b.total:,}) {mark}:")
+        lines += ["", f"| Skill | {a.postings} | {b.postings} |", "| --- | --- | --- |"]
+        pairs = zip(fig.rows[::2], fig.rows[1::2], strict=False)
+        lines += [f"| {x.label} | {x.count:,} of {x.total:,} ({x.share}) | {y.count:,} of {y.total:,} ({y.share}) |" for x, y in pairs]
+    elif fig.rows:
+        head, rest = (fig.rows[0], fig.rows[1:]) if fig.measure.startswith("skills listed together") else (None, fig.rows)
+        if head:
+            lines.append(f"**{head.label}** is listed in {head.count:,} of {head.total:,} postings ({head.share}), {where(head.postings)} {mark}.")
+        base = rest[0] if rest else fig.rows[0]
+        lines.append(f"{fig.measure[0].upper()}{fig.measure[1:]}, {where(base.postings)} (n = {base.total:,} postings) {mark}:")
+        lines += ["", "| Name | Postings | Share |", "| --- | --- | --- |"]
+        lines += [f"| {r.label} | {r.count:,} of {r.total:,} | {r.share} |" for r in rest]
+    if fig.examples:
+        shown = [f"[{e.title} — {e.company}]({e.url}) {cites.mark(e.id)}" if e.url else f"{e.title} — {e.company} {cites.mark(e.id)}" for e in fig.examples[:3]]
+        lines += ["", "Example postings: " + "; ".join(shown)]
+    return lines + [""]
+
+
+def where(label: str) -> str:
+    """A filter label as words: 'all postings' or 'among postings with city=Berlin'."""
+    return f"across {label}" if label.startswith("all postings") else f"among postings with {label}"
+
+
+def gap_lines(report: SkillGap, cites: Cites, who: str) -> list[str]:
+    """The gap as a table of missing skills with demand and n, and the strengths the person brings."""
+    mark = cites.mark(report.id)
+    lines = [
+        "### What to learn",
+        f"Skills the target postings ({report.postings}) ask for that {who} does not list yet, by demand"
+        f" (n = {report.total:,} postings) {mark}:",
+        "",
+        "| Skill | Postings listing it | Share |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {m.skill} | {m.count:,} of {m.total:,} | {m.share} |" for m in report.missing]
+    if report.strengths:
+        have = ", ".join(f"{s.label} ({s.share})" for s in report.strengths[:6])
+        lines += ["", "### What you already have", f"In demand and already yours: {have} {mark}."]
+    return lines + [""]
+
+
+def job_lines(found: JobSearch, cites: Cites) -> list[str]:
+    """How many postings match, then the closest ones with company, place and link."""
+    lines = [f"{found.matching:,} postings match {found.postings} {cites.mark(found.id)}. The closest to your question:", ""]
+    for j in found.jobs:
+        place = f", {j.city}" if j.city else ""
+        link = f" — {j.url}" if j.url else ""
+        lines.append(f"- **{j.title}** at {j.company}{place}{link} {cites.mark(j.id)}")
+    return lines + [""]

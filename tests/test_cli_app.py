@@ -1,0 +1,53 @@
+"""`assistant feedback` and `assistant serve` through the CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from assistant.cli_app import register
+from assistant.errors import ConfigError
+from assistant.feedback import AnswerLog, open_feedback
+from assistant.services import Services
+from assistant.settings import Settings
+
+
+def _cli() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def _settings(tmp_path: Path, **changes: object) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus", **changes)  # type: ignore[arg-type]
+
+
+def _record(settings: Settings, question: str) -> int:
+    return open_feedback(settings).record(AnswerLog("c", question, "answer [1]", [], [], "offline", 0.4))
+
+
+def test_feedback_lists_recent_answers_and_thumb_counts(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    open_feedback(settings).set_thumbs(_record(settings, "what is RAG?"), "up")
+    result = CliRunner().invoke(_cli(), ["feedback"], obj=Services(settings))
+    assert result.exit_code == 0, result.output
+    assert "what is RAG?" in result.output and "1 answers recorded" in result.output and "1 up" in result.output
+
+
+def test_feedback_export_writes_jsonl(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _record(settings, "q1")
+    _record(settings, "q2")
+    out = tmp_path / "fb.jsonl"
+    result = CliRunner().invoke(_cli(), ["feedback", "--export", str(out)], obj=Services(settings))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["question"] for line in out.read_text().splitlines()] == ["q1", "q2"]
+
+
+def test_serve_refuses_an_open_bind_before_starting(tmp_path: Path) -> None:
+    result = CliRunner().invoke(_cli(), ["serve"], obj=Services(_settings(tmp_path, host="0.0.0.0")))
+    assert isinstance(result.exception, ConfigError)
+    assert "without a login" in result.exception.message

@@ -1,0 +1,196 @@
+"""The offline model: intent detection, the tool calls it makes, and the answers it composes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from assistant import market
+from assistant.agent import career_agent
+from assistant.ask import AskResult, ask, ask_stream
+from assistant.intent import detect
+from assistant.market_filter import MarketFilter
+from assistant.offline import DECLINE, offline_model, plan
+from assistant.services import Services
+from assistant.skills import Taxonomy
+from tests.agent_fixtures import NEVER_DECLINE, tiny  # noqa: F401  (fixture)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "measure"),
+    [
+        ("What should a data engineer learn to become an AI engineer?", "gap", None),
+        ("I'm a backend developer (Python, FastAPI, Postgres). How do I become an AI engineer?", "gap", None),
+        ("What share of AI engineer job postings ask for Kubernetes?", "figures", "skill_share"),
+        ("What are the top skills for AI-first roles?", "figures", "top_skills"),
+        ("Is RAG more in demand in AI-first roles than in AI-support roles?", "figures", "compare"),
+        ("Which companies have posted the most AI engineer jobs?", "figures", "top_companies"),
+        ("What do AI engineers earn in San Francisco?", "figures", "pay"),
+        ("Who is hiring AI engineers with LangGraph in Berlin?", "jobs", None),
+        ("Is Anthropic hiring AI engineers right now?", "jobs", None),
+        ("How should I prepare for the coding round in AI engineer interviews?", "general", None),
+        ("How do I negotiate a better salary for an AI engineer offer?", "general", None),
+        ("How do I bake sourdough bread?", "general", None),
+    ],
+)
+def test_intent_of_representative_questions(question: str, kind: str, measure: str | None) -> None:
+    intent = detect(question, [], Taxonomy.load())
+    assert (intent.kind, intent.measure) == (kind, measure)
+
+
+def test_follow_up_keeps_the_intent_and_swaps_the_background() -> None:
+    intent = detect("and for a data scientist?", ["What should a data engineer learn to become an AI engineer?"], Taxonomy.load())
+    assert (intent.kind, intent.slots.background) == ("gap", "data-scientist")
+    assert "data scientist" in intent.text and "data engineer" not in intent.text
+
+
+def test_follow_up_place_replaces_the_place() -> None:
+    intent = detect("What about London?", ["Which companies in Berlin want LangGraph?"], Taxonomy.load())
+    assert (intent.kind, intent.slots.city, intent.slots.skills) == ("jobs", "London", ("LangGraph",))
+
+
+def _calls(question: str) -> list[tuple[str, dict[str, object]]]:
+    return [(c.tool_name, c.args_as_dict()) for c in plan(detect(question, [], Taxonomy.load()))]
+
+
+def test_plan_for_a_transition_calls_skill_gap_and_searches_the_guides() -> None:
+    (gap, gap_args), (search, search_args) = _calls("What should a data engineer learn to become an AI engineer?")
+    assert (gap, gap_args["background"], gap_args["target"]) == ("skill_gap", "data-engineer", "ai-engineer")
+    assert search == "search_corpus" and "job_posting" not in search_args["doc_types"]  # type: ignore[operator]
+
+
+def test_plan_for_a_figure_calls_market_stats() -> None:
+    name, args = _calls("What share of AI-first postings list RAG?")[0]
+    assert (name, args["measure"], args["skills"], args["postings"]) == ("market_stats", "skill_share", ["RAG"], {"ai_type": "ai-first"})
+
+
+def test_plan_for_a_job_lookup_filters_by_place_and_skill() -> None:
+    assert _calls("Who is hiring AI engineers with LangGraph in Berlin?")[0][1]["postings"] == {"city": "Berlin", "skills": ["LangGraph"]}
+
+
+def _ask(services: Services, question: str, history: Sequence[AskResult] = (), decline_below: float = NEVER_DECLINE) -> AskResult:
+    with career_agent().override(model=offline_model(services.embedder, decline_below)):
+        return ask(services, question, history=history)
+
+
+def test_transition_answer_cites_the_learning_path_and_gives_demand_with_n(tiny: Services) -> None:
+    result = _ask(tiny, "What should a data engineer learn to become an AI engineer?")
+    assert "field-guide/learning-paths/from-data-engineer.md" in {c.source for c in result.citations}
+    assert "| RAG | 5 of 8 | 62.5% |" in result.answer and "n = 8 postings" in result.answer
+
+
+def test_figure_answer_states_the_market_figure(tiny: Services) -> None:
+    share = market.skill_share(tiny.store, tiny.taxonomy, "Kubernetes", MarketFilter())
+    result = _ask(tiny, "What share of AI engineer job postings ask for Kubernetes?")
+    assert f"{share.count} of {share.total} postings ({100 * share.share:.1f}%)" in result.answer
+    assert result.citations[0].kind == "figure"
+
+
+def test_job_lookup_lists_matching_postings_with_urls(tiny: Services) -> None:
+    result = _ask(tiny, "Who is hiring AI engineers with RAG in Berlin?")
+    urls = {c.url for c in result.citations if c.kind == "posting"}
+    assert urls == {"https://jobs.example.org/job/9000001", "https://jobs.example.org/job/9000002"}
+    assert all(u in result.answer for u in urls)
+
+
+def test_filter_the_data_lacks_is_dropped_and_said(tiny: Services) -> None:
+    result = _ask(tiny, "Who is hiring AI engineers with LangGraph in Berlin?")
+    assert result.answer.startswith("Note: no posting matches city=Berlin, skills=LangGraph, so this answer leaves out the city filter.")
+    assert {c.url for c in result.citations if c.kind == "posting"} == {"https://jobs.example.org/job/9000006", "https://jobs.example.org/job/9000008"}
+
+
+class _Unrelated:
+    """Ranks every sentence as unrelated to the question (orthogonal vectors)."""
+
+    def query(self, text: str) -> list[float]:
+        return [1.0, 0.0]
+
+    def passages(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[0.0, 1.0] for _ in texts]
+
+
+def test_declines_without_citations_when_nothing_relevant_is_retrieved(tiny: Services) -> None:
+    with career_agent().override(model=offline_model(_Unrelated(), 0.42)):  # type: ignore[arg-type]
+        result = ask(tiny, "How do I bake sourdough bread?")
+    assert (result.answer, result.citations) == (DECLINE, [])
+    assert len(result.follow_ups) == 2
+
+
+def test_follow_up_question_uses_the_conversation(tiny: Services) -> None:
+    first = _ask(tiny, "What should a data engineer learn to become an AI engineer?")
+    second = _ask(tiny, "And for a backend engineer?", history=first.history)
+    gap = next(t for t in second.tools if t.name == "skill_gap")
+    assert gap.args["background"] == "backend-engineer"
+
+
+def test_streamed_text_adds_up_to_the_validated_answer(tiny: Services) -> None:
+    async def collect() -> tuple[str, AskResult]:
+        text, result = "", None
+        with career_agent().override(model=offline_model(tiny.embedder, NEVER_DECLINE)):
+            async for event in ask_stream(tiny, "What share of postings ask for RAG?"):
+                if isinstance(event, str):
+                    text += event
+                else:
+                    result = event
+        assert isinstance(result, AskResult)
+        return text, result
+
+    text, result = asyncio.run(collect())
+    assert text == result.answer and "RAG" in text
+
+
+def _ask_real(services: Services, question: str, history: Sequence[AskResult] = ()) -> AskResult:
+    with career_agent().override(model=offline_model(services.embedder)):
+        return ask(services, question, history=history)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "sources"),
+    [
+        ("What should a frontend engineer learn first on the way to AI engineering?", {"field-guide/learning-paths/from-frontend-engineer.md"}),
+        ("I'm an ML engineer. How different is AI engineering from what I already do?", {"field-guide/learning-paths/from-ml-engineer.md"}),
+        ("What does a typical AI engineer interview process look like?",
+         {"field-guide/interview/01-interview-process.md", "field-guide/webinars/03-the-interview-process.md"}),
+        ("What theory questions about RAG do they ask in AI engineer interviews?",
+         {"field-guide/interview/questions/01-theory.md", "field-guide/interview/questions/questions.md"}),
+        ("What kind of take-home assignments do AI engineer candidates get?",
+         {"field-guide/interview/questions/06-home-assignments.md", "field-guide/webinars/04-take-home-assignments.md"}),
+        ("What projects should I build to get hired as an AI engineer?", {"field-guide/portfolio/README.md"}),
+    ],
+)
+def test_offline_cites_the_guide_that_answers(full_index: Services, question: str, sources: set[str]) -> None:
+    result = _ask_real(full_index, question)
+    assert sources & {c.source for c in result.citations}
+
+
+@pytest.mark.integration
+def test_offline_follow_up_for_a_data_scientist(full_index: Services) -> None:
+    first = _ask_real(full_index, "what should a data engineer learn to become an AI engineer?")
+    second = _ask_real(full_index, "and for a data scientist?", history=first.history)
+    assert "field-guide/learning-paths/from-data-scientist.md" in {c.source for c in second.citations}
+    assert next(t for t in second.tools if t.name == "skill_gap").args["background"] == "data-scientist"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question",
+    ["What's the capital of Australia?", "Give me a good recipe for lasagna.", "How do I fix a leaking kitchen tap?",
+     "Who won the football World Cup in 2018?"],
+)
+def test_offline_declines_out_of_scope_questions(full_index: Services, question: str) -> None:
+    result = _ask_real(full_index, question)
+    assert (result.answer, result.citations) == (DECLINE, [])
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question",
+    ["Do recruiters actually look at my GitHub?", "How do I negotiate a better salary for an AI engineer offer?",
+     "Is AI engineering basically a full-stack job?", "Are companies using AI bots to interview candidates now?"],
+)
+def test_offline_answers_in_scope_questions(full_index: Services, question: str) -> None:
+    result = _ask_real(full_index, question)
+    assert result.answer != DECLINE and result.citations
