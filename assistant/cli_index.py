@@ -49,7 +49,8 @@ def _print(report: TransferReport, what: str) -> None:
 def _progress(name: str, n: int) -> None:
     from assistant.cli import err
 
-    err.print(f"  {name}: {n} points", end="\r")
+    if err.is_terminal:  # a running count on a terminal; logs get only the summary
+        err.print(f"  {name}: {n} points", end="\r")
 
 
 @index_app.command("export")

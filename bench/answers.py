@@ -13,7 +13,7 @@ from assistant.market_filter import MarketFilter
 from assistant.services import Services
 from bench.timing import repeat, summary
 
-STATS_REPEATS = 30
+STATS_REPEATS = 20
 
 
 def stats_latency(services: Services, repeats: int = STATS_REPEATS) -> dict[str, Any]:

@@ -78,9 +78,6 @@ def _run_ingest(settings: Settings, root: Path, index_dir: Path, profile: Path |
         else:
             report = ingester.run(root)
         disk = store.disk_bytes()
-    close = getattr(embedder, "close", None)
-    if close is not None:
-        close()
     return {
         "model_load_s": round(model_s, 2),
         "total_s": round(report.total_seconds, 2),

@@ -38,7 +38,8 @@ def make_data_dir(path: Path, models: Path) -> Path:
 def cli_env(data_dir: Path, corpus: Path) -> dict[str, str]:
     """The child's environment: ours without any ASSISTANT_ setting, then the test's data and corpus dirs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    return env | {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_CORPUS_DIR": str(corpus), "PYTHONUNBUFFERED": "1"}
+    # Wide columns: rich would otherwise wrap long paths in messages at 80 characters.
+    return env | {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_CORPUS_DIR": str(corpus), "COLUMNS": "500"}
 
 
 def cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

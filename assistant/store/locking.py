@@ -46,29 +46,20 @@ def check_free_space(root: Path) -> None:
         )
 
 
-def _open_lock_file(path: Path, shared: bool) -> int | None:
-    """A descriptor to flock; None when a reader finds no lock file on a dir it cannot write (nobody can write there)."""
+def _open_lock_file(path: Path) -> int:
+    """A descriptor of the lock file, created if needed; StoreError when the dir is not writable."""
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        if not shared:
-            raise StoreError(f"cannot write to the index dir {path.parent} ({exc.strerror})", hint=WRITABLE_HINT) from exc
-    # flock works on a read-only descriptor, so readers of a read-only index still exclude a writer.
-    try:
-        return os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(f"cannot open the index lock {path} ({exc.strerror})", hint=WRITABLE_HINT) from exc
+        # Readers need it too: Qdrant Edge opens its files read-write even to search.
+        raise StoreError(f"cannot write to the index dir {path.parent} ({exc.strerror})", hint=WRITABLE_HINT) from exc
 
 
 class DirLock:
     """A non-blocking flock on `<dir>/.lock`: exclusive for a writer, shared for readers."""
 
     def __init__(self, root: Path, shared: bool) -> None:
-        self._fd = _open_lock_file(root / LOCK_FILE, shared)
-        if self._fd is None:
-            return
+        self._fd: int | None = _open_lock_file(root / LOCK_FILE)
         try:
             fcntl.flock(self._fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -87,12 +78,10 @@ class DirLock:
 
 @contextmanager
 def serialized(root: Path) -> Iterator[None]:
-    """Hold `<dir>/.load.lock` exclusively (blocking) for a short critical section (readers only)."""
-    fd = _open_lock_file(root / LOAD_LOCK_FILE, shared=True)
+    """Hold `<dir>/.load.lock` exclusively (blocking) for a short critical section."""
+    fd = _open_lock_file(root / LOAD_LOCK_FILE)
     try:
-        if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        if fd is not None:
-            os.close(fd)
+        os.close(fd)

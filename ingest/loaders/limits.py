@@ -49,4 +49,5 @@ def call_with_time_limit(fn: Callable[[], T], seconds: float, source: str) -> T:
     except _Expired:
         raise LoaderError(source, f"took over {seconds:g} s to load; simplify or split the file") from None
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        # None means a handler installed outside Python; the default is the closest we can restore.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
