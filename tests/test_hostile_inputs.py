@@ -85,6 +85,18 @@ def test_odd_but_valid_file_loads(name: str, data: bytes) -> None:
     assert name in outcome.loaded, outcome.refused
 
 
+# The worst single lines for backtracking inline patterns: each delimiter opens a span that never closes.
+RUNS = ["`", "[", "![", "](", "**a ", "__a ", "<!--", "<http://", "[a][", "[a](u 'x "]
+
+
+@pytest.mark.parametrize("unit", RUNS)
+def test_a_long_line_of_one_delimiter_loads_in_linear_time(unit: str) -> None:
+    line = unit * (300_000 // len(unit))
+    outcome = load_files({"long.md": f"# Title\n\nBody {line}\n".encode()}, time_limit=5)
+    assert "long.md" in outcome.loaded, outcome.refused
+    assert outcome.seconds < 3
+
+
 def test_huge_title_is_clipped_in_every_document() -> None:
     outcome = load_files({"long.md": b"# " + b"word " * 100_000 + b"\n\nBody text.\n"})
     doc = outcome.loaded["long.md"].documents[0]
