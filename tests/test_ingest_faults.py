@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.cli_children import cli, cli_env, make_data_dir, models_dir, snapshot, start_cli
-from tests.ingest_child import run_ingest
+from tests.ingest_child import announcing_writes, run_ingest
 
 __all__ = ["models_dir"]  # a fixture, imported so pytest finds it here
 
@@ -83,31 +83,27 @@ def kill_at_moment(corpus: Path, index: Path, fraction: float, work_seconds: flo
     return child.wait(timeout=CHILD_TIMEOUT_S) == -signal.SIGKILL
 
 
-def child_run(corpus: Path, index: Path) -> tuple[int, float]:
-    """A whole child ingest: how many writes it announced and seconds from its first write to its end."""
-    child = _child(corpus, index)
-    assert child.stdout is not None
-    lines = [child.stdout.readline()]
-    started = time.perf_counter()
-    lines += child.stdout.readlines()
-    assert child.wait(timeout=CHILD_TIMEOUT_S) == 0 and lines[-1] == "done\n"
-    return sum(line.startswith("write") for line in lines), time.perf_counter() - started
+def counted_run(corpus: Path, index: Path) -> tuple[int, float]:
+    """A whole ingest in this process, batched as the child does: its writes, and seconds from the first to the end."""
+    stamps: list[float] = []
+    with announcing_writes(lambda: stamps.append(time.perf_counter())):
+        run_ingest(corpus, index)
+    return len(stamps), stamps[-1] - stamps[0]
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Corpus v1 and its index, corpus v2, the clean v2 index, and a child run's writes and time from each start."""
+    """Corpus v1 and its index, corpus v2 and its clean index, and a run's writes and time from each start."""
     base = tmp_path_factory.mktemp("clean")
     write_corpus(base / "v1", 1)
     write_corpus(base / "v2", 2)
     run_ingest(base / "v1", base / "v1-index")
-    run_ingest(base / "v2", base / "v2-index")
-    shutil.copytree(base / "v1-index", base / "v1-child")
+    shutil.copytree(base / "v1-index", base / "v1-counted")
     return {
         "base": base,
+        "empty": counted_run(base / "v2", base / "v2-index"),
+        "v1": counted_run(base / "v2", base / "v1-counted"),
         "v2": snapshot(base / "v2-index"),
-        "empty": child_run(base / "v2", base / "empty-child"),
-        "v1": child_run(base / "v2", base / "v1-child"),
     }
 
 
@@ -137,7 +133,7 @@ def test_kill_at_random_moments_repeatedly_then_resume_equals_clean_ingest(clean
     kills = 0
     for _ in range(4):
         # Each kill lands on a run that resumes the previous killed one, wherever its work had got to.
-        kills += kill_at_moment(clean["base"] / "v2", index, rng.uniform(0.0, 0.9), clean["empty"][1])
+        kills += kill_at_moment(clean["base"] / "v2", index, rng.uniform(0.0, 0.9), clean["v1"][1])
         snapshot(index)  # after every kill the index opens, with no duplicate ids
     assert kills >= 2, "too few kills landed before the child finished"
     run_ingest(clean["base"] / "v2", index)
