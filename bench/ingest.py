@@ -58,11 +58,13 @@ def _run_ingest(settings: Settings, root: Path, index_dir: Path, profile: Path |
 
     from assistant.skills import Taxonomy
     from assistant.store.edge import EdgeStore
+    from bench.machine import load_average
     from bench.timing import TreeRss, peak_rss_mb
     from ingest.chunking import ChunkSpec
     from ingest.embedding import FastEmbedder
     from ingest.pipeline import Ingester
 
+    load_start = load_average()
     started = time.perf_counter()
     embedder = FastEmbedder(settings)
     model_s = time.perf_counter() - started
@@ -92,6 +94,7 @@ def _run_ingest(settings: Settings, root: Path, index_dir: Path, profile: Path |
         "disk_mb": round(disk / 1e6, 1),
         "peak_rss_mb": round(max(rss.peak_mb, peak_rss_mb()), 1),
         "peak_rss_main_mb": peak_rss_mb(),
+        "load_average": [load_start, load_average()],
     }
 
 

@@ -51,22 +51,25 @@ def _ingest(r: dict[str, Any]) -> str:
     rows = []
     s = ing["sample"]
     label = f"sample cold: {s['documents']} documents + first {s['postings']} postings"
-    runs = [(label, s["cold"], s["cold"]["indexed"]), ("sample, no-change re-run", s["no_change"], s["no_change"]["unchanged"])]
+    runs = [(label, s["cold"], s["cold"]["indexed"], True),
+            ("sample, no-change re-run", s["no_change"], s["no_change"]["unchanged"], False)]
     if "full_cold" in ing:
         f = ing["full_cold"]
-        runs.append((f"**full corpus cold** (measured {f.get('measured', '')[:10]})", f, f["indexed"]))
+        runs.append((f"**full corpus cold** (measured {f.get('measured', '')[:10]})", f, f["indexed"], True))
     if "full_no_change" in ing:
-        runs.append(("full corpus, no-change re-run", ing["full_no_change"], ing["full_no_change"]["unchanged"]))
-    for name, run, units in runs:
+        runs.append(("full corpus, no-change re-run", ing["full_no_change"], ing["full_no_change"]["unchanged"], False))
+    for name, run, units, cold in runs:
         st = run["stages_s"]
         total = run["total_s"] or 1e-9
+        load = "{} / {}".format(*run["load_average"]) if "load_average" in run else "not recorded"
         rows.append([
-            name, units, run["chunks"], run["total_s"], f"{run['indexed'] / total:.1f}", f"{run['chunks'] / total:.1f}",
-            st["load"], st["chunk"], st["embed"], st["upsert"], run["model_load_s"], run["peak_rss_mb"], run["disk_mb"],
+            name, units, run["chunks"], run["total_s"], f"{run['indexed'] / total:.1f}" if cold else "",
+            f"{run['chunks'] / total:.1f}" if cold else "", st["load"], st["chunk"], st["embed"], st["upsert"],
+            run["model_load_s"], run["peak_rss_mb"], run["disk_mb"] if cold else "", load,
         ])
     out = "### Ingest\n\n" + table(
         ["run", "units", "chunks", "total s", "docs/s", "chunks/s", "load s", "chunk s", "embed s", "upsert s",
-         "model load s", "peak RSS MB", "index MB"], rows)
+         "model load s", "peak RSS MB", "index MB", "load avg start / end"], rows)
     e = ing.get("extrapolated_full")
     if e:
         out += (

@@ -1,7 +1,8 @@
 """`make bench`: measure ingest, embedding, search, answers, baselines and scale; write results and tables.
 
-    python -m bench.run            # about 6-9 minutes on 2 cores
-    python -m bench.run --full     # adds the cold ingest of the full corpus (about 10 more minutes)
+    python -m bench.run                # the default: cold ingest of a sample, everything else in full
+    python -m bench.run --full         # adds the cold ingest of the full corpus (10-30 minutes on 2 cores)
+    python -m bench.run --render-only  # rewrite BENCHMARKS.md from bench/results.json
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scale-chunks", type=int, default=200_000, help="synthetic chunks at the last scale step")
     p.add_argument("--skip", default="", help=f"comma-separated sections to skip: {', '.join(SECTIONS)}")
     p.add_argument("--profile", action="store_true", help="profile the sample ingest with pyinstrument")
+    p.add_argument("--render-only", action="store_true", help="only rewrite the tables from the results file")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--markdown", type=Path, default=MARKDOWN)
     return p.parse_args(argv)
@@ -99,6 +101,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns the process exit code."""
     args = parse_args(argv)
+    if args.render_only:
+        results = _previous(args.out)
+        if not results:
+            _log(f"no results in {args.out}: run the benchmark first")
+            return 2
+        results["targets"] = evaluate(results)
+        write_markdown(args.markdown, results)
+        _log(f"rewrote {args.markdown} from {args.out}")
+        return 0
     settings = Settings()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if unknown := skip - set(SECTIONS):
