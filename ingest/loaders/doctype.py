@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.schema import DocType
+import hashlib
+
+from assistant.schema import DocType, Document, Section
 from ingest.loaders.base import FIELD_GUIDE_BLOB
 
 FIELD_GUIDE_PREFIX = "field-guide/"
@@ -36,3 +38,15 @@ def url_for(source: str) -> str | None:
     if source.startswith(FIELD_GUIDE_PREFIX):
         return FIELD_GUIDE_BLOB + source[len(FIELD_GUIDE_PREFIX) :]
     return None
+
+
+def file_document(source: str, title: str, sections: list[Section], data: bytes, doc_type: DocType | None = None) -> Document:
+    """A Document for one file: doc_type and public url from its path, hash of its bytes."""
+    return Document(
+        source=source,
+        title=title,
+        doc_type=doc_type or doc_type_for(source),
+        url=url_for(source),
+        sections=sections,
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )

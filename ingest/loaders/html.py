@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -10,7 +9,7 @@ from bs4.element import NavigableString, PreformattedString, Tag
 
 from assistant.errors import LoaderError
 from assistant.schema import Document
-from ingest.loaders.doctype import doc_type_for, url_for
+from ingest.loaders.doctype import file_document
 from ingest.loaders.structure import Event, Heading, build_sections
 from ingest.loaders.textio import read_bytes, refuse_binary
 
@@ -150,11 +149,4 @@ def load_html(path: Path, source: str) -> Document:
     sections = build_sections(events)
     if not sections:
         raise LoaderError(source, "no visible text in the page (scripts, styles and navigation are dropped)")
-    return Document(
-        source=source,
-        title=title,
-        doc_type=doc_type_for(source),
-        url=url_for(source),
-        sections=sections,
-        content_hash=hashlib.sha256(data).hexdigest(),
-    )
+    return file_document(source, title, sections, data)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from assistant.errors import LoaderError
 from assistant.schema import Document, Section
-from ingest.loaders.doctype import doc_type_for, url_for
+from ingest.loaders.doctype import file_document
 from ingest.loaders.structure import Event, Heading, build_sections
 from ingest.loaders.textio import decode_text, read_bytes
 
@@ -127,11 +126,4 @@ def load_markdown(path: Path, source: str) -> Document:
     title, sections = parse_markdown(decode_text(data, source), fallback_title=path.stem)
     if not sections:
         raise LoaderError(source, "no text besides headings; add content or remove the file")
-    return Document(
-        source=source,
-        title=title,
-        doc_type=doc_type_for(source),
-        url=url_for(source),
-        sections=sections,
-        content_hash=hashlib.sha256(data).hexdigest(),
-    )
+    return file_document(source, title, sections, data)

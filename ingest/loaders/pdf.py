@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from pypdf import PasswordType, PdfReader
 
 from assistant.errors import LoaderError
 from assistant.schema import Document, Section
-from ingest.loaders.doctype import doc_type_for, url_for
+from ingest.loaders.doctype import file_document
 from ingest.loaders.structure import tidy
 from ingest.loaders.textio import read_bytes
 
@@ -96,11 +95,4 @@ def load_pdf(path: Path, source: str) -> Document:
         raise LoaderError(source, f"cannot extract text ({type(exc).__name__}: {exc}); re-export the PDF") from exc
     if not sections:
         raise LoaderError(source, "no extractable text (image-only or empty PDF); run OCR or add a text version")
-    return Document(
-        source=source,
-        title=_metadata_title(reader) or _first_line(sections[0]),
-        doc_type=doc_type_for(source),
-        url=url_for(source),
-        sections=sections,
-        content_hash=hashlib.sha256(data).hexdigest(),
-    )
+    return file_document(source, _metadata_title(reader) or _first_line(sections[0]), sections, data)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from assistant.schema import Document, Section
-from ingest.loaders.doctype import doc_type_for, url_for
+from ingest.loaders.doctype import doc_type_for, file_document
 from ingest.loaders.markdown import looks_like_markdown, parse_markdown
 from ingest.loaders.structure import build_sections, plain_text_events, tidy
 from ingest.loaders.textio import decode_text, read_bytes
@@ -49,7 +48,4 @@ def load_text(path: Path, source: str) -> Document:
         title, title_at = text_title(lines, path.stem)
         body = lines[title_at + 1 :] if title_at >= 0 else lines
         sections = build_sections(plain_text_events(body)) or [Section(heading="", text=tidy(lines))]
-    return Document(
-        source=source, title=title, doc_type=doc_type, url=url_for(source), sections=sections,
-        content_hash=hashlib.sha256(data).hexdigest(),
-    )
+    return file_document(source, title, sections, data, doc_type)

@@ -10,7 +10,7 @@ import yaml
 
 from assistant.errors import LoaderError
 from assistant.schema import Document, Posting, Section
-from ingest.loaders.doctype import doc_type_for, url_for
+from ingest.loaders.doctype import file_document
 from ingest.loaders.postings import PostingParts, build_posting, job_id_from_name
 from ingest.loaders.posting_text import posting_document
 from ingest.loaders.textio import decode_text, read_bytes
@@ -80,14 +80,7 @@ def interview_process_text(data: Mapping[str, object]) -> str:
 
 
 def _document(source: str, title: str, text: str, data: bytes) -> Document:
-    return Document(
-        source=source,
-        title=title,
-        doc_type=doc_type_for(source),
-        url=url_for(source),
-        sections=[Section(heading="", text=text)],
-        content_hash=hashlib.sha256(data).hexdigest(),
-    )
+    return file_document(source, title, [Section(heading="", text=text)], data)
 
 
 def load_yaml(path: Path, source: str) -> tuple[list[Document], list[Posting]]:
