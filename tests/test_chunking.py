@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.schema import Document, Section
-from ingest.chunking import ChunkSpec, chunk_document, count_tokens, split_text
+from assistant.schema import Document, Section, stable_id
+from ingest.chunking import OUTLINE_SECTION, ChunkSpec, chunk_document, chunking_version, count_tokens, split_text
 
 
 def _doc(*sections: Section, source: str = "guides/a.md") -> Document:
@@ -76,3 +76,41 @@ def test_embedding_text_carries_title_and_section() -> None:
 
 def test_empty_sections_give_no_chunks() -> None:
     assert chunk_document(_doc(Section(heading="Empty", text="   "))) == []
+
+
+def _guide(headings: int, doc_type: str = "learning_path") -> Document:
+    sections = [Section(heading="", text="Data engineers move fast. They know pipelines. A third sentence.")]
+    sections += [Section(heading=f"Part {i}", text=f"Body of part {i}.") for i in range(headings)]
+    return Document(source="g.md", title="From Data Engineer", doc_type=doc_type, sections=sections, content_hash="h")  # type: ignore[arg-type]
+
+
+def test_guide_with_headings_gets_an_outline_chunk_last() -> None:
+    chunks = chunk_document(_guide(3))
+    outline = chunks[-1]
+    assert outline.section == OUTLINE_SECTION and outline.position == len(chunks) - 1
+    assert outline.text.startswith("Data engineers move fast.") and "Sections: Part 0; Part 1; Part 2" in outline.text
+
+
+def test_outline_does_not_move_the_body_chunk_ids() -> None:
+    with_outline = chunk_document(_guide(3))
+    body = [c.id for c in with_outline if c.section != OUTLINE_SECTION]
+    assert body == [stable_id(f"g.md#{i}") for i in range(len(body))]
+
+
+def test_guide_with_few_headings_has_no_outline() -> None:
+    assert all(c.section != OUTLINE_SECTION for c in chunk_document(_guide(2)))
+
+
+def test_job_posting_has_no_outline() -> None:
+    assert all(c.section != OUTLINE_SECTION for c in chunk_document(_guide(5, doc_type="job_posting")))
+
+
+def test_outline_intro_stops_at_a_sentence_within_its_budget() -> None:
+    long_first = Section(heading="", text=" ".join(f"Sentence {i} is about retrieval pipelines." for i in range(40)))
+    doc = _guide(3).model_copy(update={"sections": [long_first, *_guide(3).sections[1:]]})
+    intro = chunk_document(doc)[-1].text.split("\nSections:")[0]
+    assert intro.endswith(".") and count_tokens(intro) <= 60
+
+
+def test_postings_and_guides_have_their_own_chunking_versions() -> None:
+    assert chunking_version("posting") != chunking_version("markdown")

@@ -67,6 +67,14 @@ def test_changed_file_reembeds_only_itself(store, corpus: Path) -> None:  # type
     assert texts == ["Rerank the retrieved passages."]
 
 
+def test_unit_chunked_by_an_older_chunker_is_reindexed(store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    _ingest(store, corpus)
+    monkeypatch.setattr("ingest.chunking.DEFAULT_CHUNKING_VERSION", "99")
+    report, _ = _ingest(store, corpus)
+    assert report.indexed == 3 and report.unchanged == 0
+    assert {r.payload["chunking"] for r in store.scroll(FILES, fields=["chunking"])} == {"99"}
+
+
 def test_shrunk_file_leaves_no_stale_chunks(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     (corpus / "long.md").write_text("# Long\n\n" + "\n\n".join(f"Paragraph {i} about agents and tools." for i in range(40)))
     _ingest(store, corpus)

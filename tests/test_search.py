@@ -65,14 +65,30 @@ def test_search_without_index_says_to_ingest(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(
-    reason="known gap (issue 2 open): the short learning path ranks 4th-6th behind webinar Q&As; "
-    "a per-document outline chunk is the planned fix",
-    strict=False,
-)
 def test_data_engineer_question_ranks_its_learning_path_top_3(full_index: Services) -> None:
     hits = search(full_index.store, full_index.embedder, "what should a data engineer learn to become an AI engineer", limit=3)
     assert "field-guide/learning-paths/from-data-engineer.md" in [h.source for h in hits]
+
+
+def test_byte_identical_documents_count_as_one_result(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    (root / "webinars").mkdir(parents=True)
+    text = "# Webinar\n\nData engineers move into AI engineering through retrieval pipelines.\n"
+    (root / "webinars" / "02.md").write_text(text)
+    (root / "copy.md").write_text(text)
+    (root / "other.md").write_text("# Other\n\nSomething else about pipelines.\n")
+    store = EdgeStore.open(tmp_path / "index")
+    embedder = FakeEmbedder()
+    Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(root)
+    sources = [h.source for h in search(store, embedder, "data engineers retrieval pipelines", limit=3)]
+    store.close()
+    assert len(sources) == 2 and len({"webinars/02.md", "copy.md"} & set(sources)) == 1
+
+
+@pytest.mark.integration
+def test_ml_engineer_question_finds_its_learning_path(full_index: Services) -> None:
+    hits = search(full_index.store, full_index.embedder, "What should an ML engineer learn to become an AI engineer?", limit=5)
+    assert "field-guide/learning-paths/from-ml-engineer.md" in [h.source for h in hits]
 
 
 @pytest.mark.integration

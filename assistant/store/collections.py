@@ -16,6 +16,7 @@ CHUNK_INDEXES: dict[str, PayloadType] = {
     "source": "keyword",
     "doc_type": "keyword",
     "city": "keyword",
+    "section": "keyword",
     "company": "keyword",
     "job_id": "keyword",
     "position": "integer",
@@ -117,6 +118,7 @@ class FileState:
     kind: str
     chunks: int
     postings: int
+    chunking: str = "1"
 
     def payload(self) -> dict[str, Any]:
         """As stored in the files collection."""
@@ -126,9 +128,13 @@ class FileState:
             "kind": self.kind,
             "chunks": self.chunks,
             "postings": self.postings,
+            "chunking": self.chunking,
         }
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> FileState:
         """From a stored payload."""
-        return cls(p["source"], p["content_hash"], p.get("kind", ""), int(p.get("chunks", 0)), int(p.get("postings", 0)))
+        return cls(
+            p["source"], p["content_hash"], p.get("kind", ""), int(p.get("chunks", 0)), int(p.get("postings", 0)),
+            str(p.get("chunking", "1")),
+        )

@@ -1,0 +1,64 @@
+"""Title match: a third ranked list for the fusion, from the query's words found in document titles.
+
+Dense and BM25 scores see a chunk's text; neither notices that the query names a document's subject
+("data engineer" in "From Data Engineer to AI Engineer"). This ranks the fetched candidates by the
+query terms their titles share, weighting each term by how rare it is among the candidates' titles
+(a term every candidate's title has, like "AI engineer" here, counts for nothing), and fuses that
+ranking into the scores the store returned, the way field boosts work in a text index.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from assistant.store.base import Record
+
+WEIGHT = 1.0
+RRF_K = 2  # the store's RRF constant, so a title rank is worth what a store rank is worth
+POSTING_WEIGHT = 0.5  # the postings partition's weight in search.PARTITIONS
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*")
+_STOP = frozenset(
+    "a an and are as at be become by can do for from how i in into is it me my of on or should so the "
+    "this to what when where which who why will with you your".split()
+)
+
+
+def _stem(word: str) -> str:
+    """A crude stem so engineer / engineers / engineering meet."""
+    word = word.rstrip(".")
+    for suffix in ("ing", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> set[str]:
+    """Content words (stemmed) and adjacent pairs of them."""
+    words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def rerank(records: Sequence[Record], query: str) -> list[Record]:
+    """Records re-scored with the title ranking fused in, best first."""
+    wanted = terms(query)
+    titles = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) & wanted for r in records}
+    if not wanted or not any(titles.values()):
+        return list(records)
+    n = len(titles)
+    df: dict[str, int] = {}
+    for shared in titles.values():
+        for term in shared:
+            df[term] = df.get(term, 0) + 1
+    score = {src: sum(math.log(n / df[t]) for t in shared) for src, shared in titles.items()}
+    ranked = sorted((s for s in score if score[s] > 0), key=lambda s: -score[s])
+    bonus = {src: WEIGHT / (RRF_K + rank) for rank, src in enumerate(ranked)}
+    out = []
+    for r in records:
+        extra = bonus.get(r.payload.get("source", r.id), 0.0)
+        if r.payload.get("doc_type") == "job_posting":
+            extra *= POSTING_WEIGHT
+        out.append(Record(r.id, r.payload, r.score + extra))
+    # Only a document's best chunk carries its title rank in practice: search keeps one chunk per document.
+    return sorted(out, key=lambda r: -r.score)

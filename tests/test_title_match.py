@@ -1,0 +1,41 @@
+"""Title match: query terms found in titles, weighted by how rare they are among the candidates."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.store.base import Record
+from assistant.title_match import rerank, terms
+
+
+def _record(source: str, title: str, score: float, doc_type: str = "learning_path") -> Record:
+    return Record(source, {"source": source, "title": title, "doc_type": doc_type}, score)
+
+
+def test_terms_are_stemmed_content_words_and_their_pairs() -> None:
+    assert terms("What should a data engineer learn?") == {"data", "engineer", "learn", "data engineer", "engineer learn"}
+
+
+def test_title_naming_the_subject_moves_up() -> None:
+    records = [
+        _record("day.md", "A Day of an AI Engineer", 0.6),
+        _record("ds.md", "From Data Scientist to AI Engineer", 0.5),
+        _record("de.md", "From Data Engineer to AI Engineer", 0.45),
+    ]
+    ranked = [r.id for r in rerank(records, "what should a data engineer learn to become an AI engineer")]
+    assert ranked[0] == "de.md"
+
+
+def test_a_term_every_title_shares_changes_nothing() -> None:
+    records = [_record("a.md", "AI Engineer at Acme", 0.6), _record("b.md", "AI Engineer at Beta", 0.5)]
+    assert [r.score for r in rerank(records, "AI engineer")] == [0.6, 0.5]
+
+
+def _bonus(doc_type: str) -> float:
+    records = [_record("m", "Backend Engineer", 0.1, doc_type), _record("x", "Something else", 0.1)]
+    return next(r.score for r in rerank(records, "backend engineer") if r.id == "m") - 0.1
+
+
+def test_postings_get_half_the_title_bonus() -> None:
+    assert _bonus("learning_path") > 0
+    assert _bonus("job_posting") == pytest.approx(_bonus("learning_path") / 2)
