@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import gradio as gr
@@ -32,7 +32,9 @@ Message = dict[str, Any]
 class ChatState:
     """One browser session's conversation: its id, the model history, and which feedback row each answer is."""
 
-    conversation: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Set by the conversation's first answer: gr.State's initial value is one object shared by every session
+    # (API clients never run its load event), so an id made here would be every session's id.
+    conversation: str = ""
     history: tuple[AskResult, ...] = ()
     answer_rows: tuple[tuple[int, int], ...] = ()  # (chatbot message index, feedback row id)
 
@@ -110,6 +112,8 @@ async def answer_stream(
     if result is None:
         return
     shown[-1] = _assistant(render.answer_markdown(result), result.follow_ups)
+    if not state.conversation:
+        state = replace(state, conversation=uuid.uuid4().hex)
     row_id = feedback.record(_log_entry(state, question, result))
     state = replace(state, history=(*state.history, result), answer_rows=(*state.answer_rows, (len(shown) - 1, row_id)))
     yield shown, state, ""
@@ -153,7 +157,8 @@ def chat_tab(services: Services, feedback: FeedbackStore) -> None:
             yield update
 
     outputs = [chatbot, state, box]
-    gr.on([box.submit, send.click], on_submit, [box, chatbot, state], outputs)
+    # A stable API name: `gradio_client` callers (the load test) use /ask, whatever the handler is called.
+    gr.on([box.submit, send.click], on_submit, [box, chatbot, state], outputs, api_name="ask")
     gr.on([chatbot.example_select, chatbot.option_select], on_pick, [chatbot, state], outputs)
     def on_like(st: ChatState, data: gr.LikeData) -> None:
         thumbs(feedback, st, data)

@@ -166,8 +166,11 @@ def pay_note(report: PayReport) -> str:
 
 
 def plain(text: str) -> str:
-    """Model or document text for the chat's markdown: raw HTML tags are shown as text, markdown still renders."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    """Model or document text for the chat's markdown: raw HTML tags and image syntax are shown as text, the rest renders.
+
+    A markdown image would make the browser fetch its url from another host as soon as the message is shown.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("![", "!\\[")
 
 
 def chat_error(text: str, hint: str | None = None) -> str:

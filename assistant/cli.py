@@ -10,6 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -218,11 +219,11 @@ def search(
         console.print("No results. Try other words, or fewer filters.")
     for i, h in enumerate(hits, 1):
         where = h.section + (f" (page {h.page})" if h.page else "")
-        console.print(f"[bold]{i}. {h.title}[/]  [dim]{h.source}[/]  score {h.score:.3f}")
+        console.print(f"[bold]{i}. {escape(h.title)}[/]  [dim]{escape(h.source)}[/]  score {h.score:.3f}")
         if where:
-            console.print(f"   [cyan]{where}[/]")
+            console.print(f"   [cyan]{escape(where)}[/]")
         snippet = " ".join(h.text.split())
-        console.print(f"   {snippet[:280]}{'…' if len(snippet) > 280 else ''}")
+        console.print(f"   {escape(snippet[:280])}{'…' if len(snippet) > 280 else ''}")
         if h.url:
             console.print(f"   [link={h.url}]{h.url}[/link]")
 
@@ -267,24 +268,31 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
     console.print(table)
 
 
-def main() -> None:
-    """Entry point: run the app, turning domain errors into a message and exit code 1."""
+def main(args: list[str] | None = None, obj: Services | None = None) -> None:
+    """Entry point: run the app, turning domain errors into a message and exit code 1 (tests pass args and Services)."""
     try:
-        app(standalone_mode=False)
+        app(args=args, obj=obj, standalone_mode=False)
     except AssistantError as exc:
-        err.print(f"[red]error:[/] {exc.message}")
+        # Messages quote user input and document text: escaped, so `[/x]` is printed, not parsed as markup.
+        err.print(f"[red]error:[/] {escape(exc.message)}")
         if exc.hint:
-            err.print(f"[dim]fix:[/] {exc.hint}")
+            err.print(f"[dim]fix:[/] {escape(exc.hint)}")
         raise SystemExit(1) from None
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         raise SystemExit(130) from None
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
+    except typer.TyperException as exc:
+        # Usage errors: typer vendors click, so these are not click.ClickException. Click's message, exit code 2.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"[red]error:[/] {escape(exc.message)}")
+        raise SystemExit(exc.exit_code) from None
     except OSError as exc:
         # Disk full, read-only or permission failures outside the store's own checks (model cache, temp files).
-        from rich.markup import escape
-
         from assistant.store.locking import os_error_hint
 
         where = f": {exc.filename}" if exc.filename else ""

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 
 from assistant.ask import AskResult, Restart, ToolStarted, ask, ask_stream
 from assistant.errors import AssistantError
@@ -74,9 +75,9 @@ def chat_command(ctx: typer.Context, model: ModelOption = None) -> None:
                 history = stream_answer(services, line, history, model).history
             except AssistantError as exc:
                 # A failed question leaves the conversation as it was.
-                err.print(f"[red]error:[/] {exc.message}")
+                err.print(f"[red]error:[/] {escape(exc.message)}")
                 if exc.hint:
-                    err.print(f"[dim]fix:[/] {exc.hint}")
+                    err.print(f"[dim]fix:[/] {escape(exc.hint)}")
 
 
 def stream_answer(services: Services, question: str, history: Sequence[AskResult], model: str | None) -> AskResult:
@@ -109,7 +110,7 @@ def print_sources(result: AskResult) -> None:
     console.print("\n[bold]Sources[/]")
     for c in result.citations:
         where = " · ".join(x for x in (c.source, c.section, f"page {c.page}" if c.page else "") if x)
-        console.print(f"[{c.n}] {c.title}  [dim]{where}[/]", highlight=False)
+        console.print(f"[{c.n}] {escape(c.title)}  [dim]{escape(where)}[/]", highlight=False)
         if c.url:
             console.print(f"    [link={c.url}]{c.url}[/link]", highlight=False)
 

@@ -15,6 +15,9 @@ EvidenceKind = Literal["passage", "figure", "posting"]
 NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
 # A percentage as written: 12.5% / 12.5 % / 12.5 percent.
 PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b)", re.IGNORECASE)
+# Corpus text reaches the model only between these tags (see `as_data`); the instructions say it is data.
+DATA_OPEN, DATA_CLOSE = "<retrieved-text>", "</retrieved-text>"
+_DATA_TAG = re.compile(r"<(\s*/?\s*retrieved-text)", re.IGNORECASE)
 
 
 class Evidence(BaseModel):
@@ -28,6 +31,11 @@ class Evidence(BaseModel):
     page: int | None = None
     url: str | None = None
     text: str
+
+
+def as_data(text: str) -> str:
+    """Corpus text wrapped in the data tags, any tag inside it defused so the text cannot close the block early."""
+    return "\n".join((DATA_OPEN, _DATA_TAG.sub(r"&lt;\1", text), DATA_CLOSE))
 
 
 def passage_id(chunk_id: str) -> str:

@@ -170,10 +170,14 @@ class FeedbackStore:
         return len(rows)
 
 
+def configured_secrets(settings: Settings) -> list[str]:
+    """The secret values the settings hold (API keys, the app password), for redaction."""
+    return [s.get_secret_value() for s in (settings.openai_api_key, settings.qdrant_api_key, settings.app_password) if s]
+
+
 def open_feedback(settings: Settings) -> FeedbackStore:
     """The answer log in the data dir, told which configured secret values to redact."""
-    secrets = [s.get_secret_value() for s in (settings.openai_api_key, settings.qdrant_api_key, settings.app_password) if s]
-    return FeedbackStore(settings.feedback_db, secrets=secrets)
+    return FeedbackStore(settings.feedback_db, secrets=configured_secrets(settings))
 
 
 _COLUMNS = "id, conversation, question, answer, citations, tools, model, latency_s, thumbs, created_at"

@@ -18,6 +18,7 @@ from pydantic_ai.exceptions import (
 from pydantic_ai.models import Model, infer_model
 
 from assistant.errors import AssistantError, ConfigError, ModelError
+from assistant.feedback import configured_secrets, redact
 from assistant.settings import Settings
 from ingest.embedding import Embedder
 
@@ -90,7 +91,18 @@ def _openai_model(provider: str, model_id: str, settings: Settings, max_retries:
 
 
 def as_assistant_error(exc: Exception, name: str, settings: Settings) -> Exception:
-    """A provider or run failure as one clear ModelError naming the setting to fix; other errors unchanged."""
+    """A provider or run failure as one clear ModelError naming the setting to fix; other errors unchanged.
+
+    A provider's error body may repeat the key it was sent: configured secrets never reach the message.
+    """
+    mapped = _map_error(exc, name, settings)
+    if mapped is exc or not isinstance(mapped, AssistantError):
+        return mapped
+    secrets = configured_secrets(settings)
+    return type(mapped)(redact(mapped.message, secrets), redact(mapped.hint, secrets) if mapped.hint else None)
+
+
+def _map_error(exc: Exception, name: str, settings: Settings) -> Exception:
     where = settings.openai_base_url or "the provider"
     status = exc.status_code if isinstance(exc, ModelHTTPError) else None
     if isinstance(exc, AssistantError):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from assistant import title_match
 from assistant.errors import InputError, IndexMissingError
 from assistant.schema import DOC_TYPES, Hit
-from assistant.store.base import Filter, Match, Partition, SearchMode, Store
+from assistant.store.base import Filter, Match, Partition, Record, SearchMode, SparseVec, Store
 from assistant.store.collections import CHUNKS, hit_from_record
 from ingest.chunking import OUTLINE_SECTION
 from ingest.embedding import Embedder
@@ -71,14 +71,36 @@ def search(
     if mode == "hybrid":
         records = title_match.rerank(records, query)
     hits: list[Hit] = []
+    used: set[str] = set()
     per_document: dict[str, int] = {}
     for record in records:
         # Byte-identical files (the corpus holds one webinar twice) count as one document.
         key = record.payload.get("content_hash") or record.payload["source"]
         seen = per_document.get(key, 0)
         if max_per_source is None or seen < max_per_source:
+            if record.payload.get("section") == OUTLINE_SECTION:
+                record = _passage_for(store, record, records, used, dense, sparse)
+            if record.id in used:
+                continue
+            used.add(record.id)
             hits.append(hit_from_record(record))
             per_document[key] = seen + 1
         if len(hits) == limit:
             break
     return hits
+
+
+def _passage_for(
+    store: Store, outline: Record, records: Sequence[Record], used: set[str], dense: list[float] | None, sparse: SparseVec | None
+) -> Record:
+    """The document's best passage in the outline's place: the outline finds a guide, a passage answers."""
+    source = outline.payload["source"]
+    best = next(
+        (r for r in records if r.payload["source"] == source and r.payload.get("section") != OUTLINE_SECTION and r.id not in used),
+        None,
+    )
+    if best is None:
+        flt = Filter(must=(Match("source", (source,)),), must_not=(OUTLINE,))
+        found = [r for r in store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=3) if r.id not in used]
+        best = found[0] if found else None
+    return outline if best is None else Record(best.id, best.payload, outline.score)

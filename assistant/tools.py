@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
 from pydantic_ai import ModelRetry, RunContext
 
 from assistant.errors import InputError
-from assistant.evidence import Evidence, EvidenceRegistry, figure_id, passage_id, posting_id
+from assistant.evidence import Evidence, EvidenceRegistry, as_data, figure_id, passage_id, posting_id
 from assistant.market_filter import ALL_VALUES, MarketFilter, resolve, resolve_value
 from assistant.schema import DocType, Posting
 from assistant.search import chunk_filter, search
@@ -85,6 +85,11 @@ class Passage(BaseModel):
     doc_type: str
     score: float
     text: str
+
+    @field_serializer("title", "section", "text", when_used="json")
+    def _as_data(self, value: str) -> str:
+        # Tool results reach the model as JSON: there, corpus text stands only inside the data tags.
+        return as_data(value) if value else value
 
 
 class Job(BaseModel):

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,86 +19,37 @@ from assistant.ask import AskResult, ask, ask_stream
 from assistant.errors import ModelError
 from assistant.services import Services
 from tests.agent_fixtures import tiny, tiny_settings  # noqa: F401  (fixture)
+from tests.openai_server import Call, Reply, error_body, serve, tool_messages
+from tests.openai_server import Script as BaseScript
 
 MODEL = "scripted-model"
 
 
 @dataclass
-class Script:
-    """What the server answers (echoing the requested model), and every request body it received."""
+class Script(BaseScript):
+    """Search, then answer citing the first passage (echoing the requested model); or fail with `status`."""
 
     status: int = 200
-    requests: list[dict[str, Any]] = field(default_factory=list)
 
-    def reply(self, body: dict[str, Any]) -> tuple[str, str]:
-        """The next tool call (name, JSON arguments) for the conversation so far."""
-        tool_messages = [m for m in body["messages"] if m["role"] == "tool"]
-        if not tool_messages:
-            return "search_corpus", json.dumps({"query": "evaluation test set", "doc_types": ["learning_path"], "limit": 2})
-        passages = json.loads(tool_messages[-1]["content"])
+    def respond(self, body: dict[str, Any]) -> Call | Reply:
+        """The next tool call for the conversation so far, or the error status."""
+        if self.status != 200:
+            return Reply(self.status, error_body("Incorrect API key"))
+        tools = tool_messages(body)
+        if not tools:
+            return Call("search_corpus", json.dumps({"query": "evaluation test set", "doc_types": ["learning_path"], "limit": 2}))
+        passages = json.loads(tools[-1]["content"])
         answer = {"answer": "Build a labelled evaluation set first [1].", "citations": [{"n": 1, "id": passages[0]["id"]}],
                   "follow_ups": ["How do I measure retrieval?"]}
-        return "final_answer", json.dumps(answer)
-
-
-def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> bytes:
-    data = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-    return f"data: {json.dumps(data)}\n\n".encode()
-
-
-class Handler(BaseHTTPRequestHandler):
-    """POST /v1/chat/completions, streamed or not, as the script says."""
-
-    script: Script
-
-    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-        pass
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.script.requests.append(body)
-        if self.script.status != 200:
-            self._send(self.script.status, "application/json", json.dumps({"error": {"message": "Incorrect API key", "type": "invalid_request_error"}}).encode())
-            return
-        name, args = self.script.reply(body)
-        if not body.get("stream"):
-            message = {"role": "assistant", "content": None,
-                       "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": name, "arguments": args}}]}
-            reply = {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": body["model"],
-                     "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
-                     "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}}
-            self._send(200, "application/json", json.dumps(reply).encode())
-            return
-        pieces = [args[i : i + 16] for i in range(0, len(args), 16)]
-        model = body["model"]
-        chunks = [_chunk(model, {"role": "assistant", "tool_calls": [{"index": 0, "id": "call_1", "type": "function",
-                                                               "function": {"name": name, "arguments": ""}}]})]
-        chunks += [_chunk(model, {"tool_calls": [{"index": 0, "function": {"arguments": p}}]}) for p in pieces]
-        usage = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [],
-                 "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}}
-        chunks += [_chunk(model, {}, "tool_calls"), f"data: {json.dumps(usage)}\n\n".encode(), b"data: [DONE]\n\n"]
-        self._send(200, "text/event-stream", b"".join(chunks))
-
-    def _send(self, status: int, kind: str, payload: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        return Call("final_answer", json.dumps(answer))
 
 
 @pytest.fixture
 def server() -> Iterator[tuple[Script, str]]:
     """A scripted OpenAI-compatible server on a free port; yields the script and its base URL."""
     script = Script()
-    handler = type("ScriptedHandler", (Handler,), {"script": script})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield script, f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(script) as base_url:
+        yield script, base_url
 
 
 def _services(tiny: Services, base_url: str, model: str = MODEL) -> Services:

@@ -103,3 +103,16 @@ def test_city_filter_returns_only_that_city(full_index: Services) -> None:
     hits = search(full_index.store, full_index.embedder, "LLM agents", flt=flt, limit=10)
     assert hits and {h.city for h in hits} == {"Berlin"}
     assert {h.doc_type for h in hits} == {"job_posting"}
+
+
+def test_outline_chunk_is_replaced_by_a_passage_of_its_document(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    body = "\n\n".join(f"## Part {i}\n\nStep {i} of the pipelines guide." for i in range(4))
+    (root / "guide.md").write_text(f"# Pipelines guide\n\nA guide to pipelines.\n\n{body}\n")
+    store = EdgeStore.open(tmp_path / "index")
+    embedder = FakeEmbedder()
+    Ingester(store, embedder, Taxonomy.load(), ChunkSpec(16, 0)).run(root)
+    hits = search(store, embedder, "pipelines guide parts", limit=5)
+    store.close()
+    assert [h.source for h in hits] == ["guide.md"] and hits[0].section != "Outline"
