@@ -8,6 +8,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assistant import market
@@ -72,7 +73,7 @@ def _refs(title: str, refs: list[market.PostingRef]) -> None:
         _console().print(f"[bold]{title}[/]")
     for r in refs:
         where = f" ({r.city})" if r.city else ""
-        _console().print(f"  {r.job_id}  {r.title} — {r.company}{where}  [dim]{r.url or r.source}[/]")
+        _console().print(f"  {escape(r.job_id)}  {escape(r.title)} — {escape(r.company)}{escape(where)}  [dim]{escape(r.url or r.source)}[/]")
 
 
 @stats_app.command("skills")
@@ -124,7 +125,7 @@ def stats_skill(
         return
     _console().print(
         f"[bold]{share.skill}[/] ({share.category}): {share.count:,} of {share.total:,} postings "
-        f"= [bold]{share.share:.1%}[/]  [dim]{share.filters.label()}[/]"
+        f"= [bold]{share.share:.1%}[/]  [dim]{escape(share.filters.label())}[/]"
     )
     _refs("for example", share.examples)
     if co is not None:
@@ -184,7 +185,7 @@ def stats_pay(
     table = Table(*(["group"] if by else []), "currency", "n", "median", "Q1", "Q3", "range", title=title)
     for g in report.groups:
         cells = [f"{g.n}", f"{g.median:,.0f}", f"{g.q1:,.0f}", f"{g.q3:,.0f}", f"{g.low:,.0f}–{g.high:,.0f}"]
-        table.add_row(*([g.group or ""] if by else []), g.currency, *cells)
+        table.add_row(*([escape(g.group or "")] if by else []), g.currency, *cells)
     _console().print(table)
 
 
@@ -205,7 +206,7 @@ def stats_companies(
     title = f"Top companies · {ranking.filters.label()} · n = {ranking.total:,}"
     table = Table("#", "company", "postings", "share", "e.g.", title=title)
     for i, c in enumerate(ranking.companies, 1):
-        table.add_row(str(i), c.company, f"{c.count:,}", f"{c.share:.1%}", c.examples[0].title if c.examples else "")
+        table.add_row(str(i), escape(c.company), f"{c.count:,}", f"{c.share:.1%}", escape(c.examples[0].title) if c.examples else "")
     _console().print(table)
 
 
@@ -266,14 +267,14 @@ def gap_command(
         _emit(report)
         return
     out = _console()
-    out.print(f"[bold]Recognised ({profile.origin}):[/] {', '.join(report.recognised)}")
-    out.print(f"Target: {report.target} · {report.filters.label()} · n = {report.total:,} postings")
+    out.print(f"[bold]Recognised ({escape(profile.origin)}):[/] {escape(', '.join(report.recognised))}")
+    out.print(f"Target: {escape(report.target)} · {escape(report.filters.label())} · n = {report.total:,} postings")
     for i, m in enumerate(report.missing, 1):
         out.print(f"\n[bold]{i}. {m.skill}[/] ({m.category}): {m.count:,} of {m.total:,} postings = [bold]{m.share:.1%}[/]")
         for c in m.citations:
-            out.print(f"   learn: [cyan]{c.title}[/]{f' › {c.section}' if c.section else ''}  [dim]{c.source}[/]")
+            out.print(f"   learn: [cyan]{escape(c.title)}[/]{escape(f' › {c.section}') if c.section else ''}  [dim]{escape(c.source)}[/]")
         for r in m.examples:
-            out.print(f"   asked by: {r.title} — {r.company}  [dim]{r.url or r.source}[/]")
+            out.print(f"   asked by: {escape(r.title)} — {escape(r.company)}  [dim]{escape(r.url or r.source)}[/]")
     if report.strengths:
         out.print("\n[bold]Your strengths in this market:[/] " + ", ".join(f"{s.skill} {s.share:.0%}" for s in report.strengths))
     if plot:

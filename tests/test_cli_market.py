@@ -144,3 +144,11 @@ def test_corpus_gap_for_a_data_engineer_puts_genai_first(full_index: Services) -
     assert "LLM APIs" in ranked[:10] and "Evaluation" in ranked[:20]
     assert data["citations"][0]["source"] == "field-guide/learning-paths/from-data-engineer.md"
     assert all(m["citations"] and m["examples"] for m in data["missing"])
+
+
+def test_posting_text_that_looks_like_markup_is_printed_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli_market import _refs
+    from assistant.market import PostingRef
+
+    _refs("for example", [PostingRef("1", "LLM Engineer [/INST]", "Acme [bold]", None, None, "a.yaml")])
+    assert "LLM Engineer [/INST] — Acme [bold]" in capsys.readouterr().out
