@@ -81,7 +81,7 @@ def fill(store: Store, taxonomy: Taxonomy, embedder: FakeEmbedder, *, chunks: bo
     if chunks:
         rows = [
             Chunk(id=stable_id(f"{src}#{i}"), source=src, position=i, title=src.rsplit("/", 1)[-1], doc_type=dt,
-                  section=sec, text=text, content_hash="test")
+                  section=sec, text=text, content_hash=f"sha256-of-{src}")
             for i, (src, dt, sec, text) in enumerate(GUIDE_CHUNKS)
         ]
         texts = [c.embedding_text() for c in rows]
