@@ -129,8 +129,8 @@ async def _answer(
     question = _question(question)
     settings = services.settings
     name = model_name(settings, model)
-    llm = build_model(name, settings, services.embedder)
-    deps = Deps(settings, services.store, services.embedder, services.taxonomy)
+    llm = build_model(name, settings, services.answer_embedder)
+    deps = Deps(settings, services.store, services.answer_embedder, services.taxonomy)
     past = [m for turn in history or () for m in turn.messages]
     started = time.perf_counter()
     try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
 
 from assistant.grounding import Citation
 from assistant.market_tools import Figures, SkillGap
@@ -84,10 +86,17 @@ def _answers_something(sentence: str) -> bool:
     return letters >= 0.8 * len(sentence)
 
 
-def _cos(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
+def _unit_rows(vectors: Sequence[Sequence[float]]) -> np.ndarray:
+    """The vectors as rows of length 1 (a zero vector stays zero, so its cosine with anything is 0)."""
+    m = np.asarray(vectors, dtype=np.float64)
+    norms = np.sqrt((m * m).sum(axis=1, keepdims=True))
+    return np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
+
+
+def _cosines(rows: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Cosine of every unit row with one unit vector."""
+    # Elementwise products, not a BLAS matrix product: OpenBLAS threads spin against ONNX Runtime's on 2 cores.
+    return (rows * v).sum(axis=1)
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,11 @@ class Ranked:
         """Relevance of the best unit (0 when there are none)."""
         return max(self.relevance, default=0.0)
 
+    @cached_property
+    def rows(self) -> np.ndarray:
+        """The unit vectors scaled to length 1, one row per unit."""
+        return _unit_rows(self.vectors)
+
 
 def rank(question: str, passages: Sequence[Passage], embedder: Embedder) -> Ranked:
     """Every unit of the passages with its cosine similarity to the question."""
@@ -111,21 +125,28 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder) -> Rank
         return Ranked([], [], [])
     q = embedder.query(question)
     vectors = embedder.passages([u.text for u in units])
-    return Ranked(units, [_cos(q, v) for v in vectors], vectors)
+    return Ranked(units, _cosines(_unit_rows(vectors), _unit_rows([q])[0]).tolist(), vectors)
 
 
 def mmr(ranked: Ranked, k: int, floor: float, seed: Sequence[int] = ()) -> list[int]:
     """Up to k unit indexes by maximal marginal relevance after the seed ones, none below floor, no near-duplicates."""
     chosen: list[int] = list(seed)
+    near: dict[int, np.ndarray] = {}  # cosines of each chosen unit with every unit
+
+    def sim(i: int, j: int) -> float:
+        if j not in near:
+            near[j] = _cosines(ranked.rows, ranked.rows[j])
+        return float(near[j][i])
+
     candidates = [i for i, r in enumerate(ranked.relevance) if r >= floor and i not in chosen]
     while candidates and len(chosen) < k:
         def score(i: int) -> float:
-            redundancy = max((_cos(ranked.vectors[i], ranked.vectors[j]) for j in chosen), default=0.0)
+            redundancy = max((sim(i, j) for j in chosen), default=0.0)
             return MMR_LAMBDA * ranked.relevance[i] - (1 - MMR_LAMBDA) * redundancy
 
         best = max(candidates, key=score)
         candidates.remove(best)
-        if all(_cos(ranked.vectors[best], ranked.vectors[j]) < NEAR_DUPLICATE for j in chosen):
+        if all(sim(best, j) < NEAR_DUPLICATE for j in chosen):
             chosen.append(best)
     return chosen
 

@@ -16,6 +16,7 @@ from assistant.search import chunk_filter, search
 from assistant.skills import Taxonomy
 from assistant.store.base import Filter, Match, Store
 from assistant.store.collections import CHUNKS
+from assistant.vector_cache import CachedEmbedder
 from ingest.embedding import Embedder
 
 # Target name -> ai_type value; "ai-engineer" is every posting in the corpus (all are AI engineering roles).
@@ -155,9 +156,14 @@ def _citation(hit: Hit) -> Citation:
     return Citation(hit.chunk_id, hit.source, hit.title, hit.section, hit.url, hit.doc_type, quote)
 
 
+def learn_query(skill: str) -> str:
+    """The search query for passages on learning a skill."""
+    return f"how to learn {skill}"
+
+
 def guide_passages(store: Store, embedder: Embedder, skill: str, guide: str | None, n: int = 2) -> list[Citation]:
     """Up to n passages on learning the skill: the background's guide first, then learning paths and role guides."""
-    query = f"how to learn {skill}"
+    query = learn_query(skill)
     hits: list[Hit] = []
     if guide:
         hits += search(store, embedder, query, flt=Filter(must=(Match("source", (guide,)),)), limit=1)
@@ -185,17 +191,18 @@ def skill_gap(
     seg = resolve(store, taxonomy, target_filter(target, city, level))
     demand = skill_counts(store, seg.store_filter)
     have = set(profile.skills)
+    lacking = [(skill, count) for skill, count in demand.items() if skill not in have][:n]
+    # One model call for every skill's query: the searches below find their vectors here.
+    primed = CachedEmbedder(embedder, size=max(1, len(lacking)))
+    if passages:
+        primed.queries([learn_query(skill) for skill, _ in lacking])
     missing = []
-    for skill, count in demand.items():
-        if len(missing) == n:
-            break
-        if skill in have:
-            continue
+    for skill, count in lacking:
         with_skill = seg.store_filter.and_(Match("skills", (skill,)))
         missing.append(
             GapSkill(
                 skill, category_of(taxonomy, skill), count, seg.total, count / seg.total,
-                guide_passages(store, embedder, skill, profile.guide, passages) if passages else [],
+                guide_passages(store, primed, skill, profile.guide, passages) if passages else [],
                 examples(store, with_skill, k),
             )
         )

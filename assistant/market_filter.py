@@ -119,11 +119,12 @@ def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter) -> Segment:
         )
     resolved: dict[str, str | None] = {}
     conds: list[Condition] = []
+    exact: int | None = None
     for key in KEYWORD_FIELDS:
         value = getattr(flt, key)
         if value is None:
             continue
-        if store.count(POSTINGS, Filter(must=(Match(key, (value,)),))):
+        if exact := store.count(POSTINGS, Filter(must=(Match(key, (value,)),))):
             resolved[key] = value  # exact stored value: skip listing every value (a facet over all postings)
         else:
             stored = [str(f.value) for f in store.facet(POSTINGS, key, limit=ALL_VALUES)]
@@ -137,7 +138,8 @@ def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter) -> Segment:
         conds.append(Range("posted_day", gte=lo, lte=hi))
     canonical = replace(flt, **resolved, skills=skills)
     store_filter = Filter(must=tuple(conds))
-    total = store.count(POSTINGS, store_filter)
+    # With one exact-valued field the segment is the filter just counted: no second count.
+    total = exact if exact and len(conds) == 1 else store.count(POSTINGS, store_filter)
     if total == 0:
         raise InputError(
             f"no posting matches {canonical.label()}",

@@ -70,6 +70,8 @@ def search(
     records = store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=fetch, partitions=PARTITIONS)
     if mode == "hybrid":
         records = title_match.rerank(records, query)
+    # The store breaks exact RRF ties in no fixed order; the id makes results repeatable.
+    records = sorted(records, key=lambda r: (-r.score, r.id))
     hits: list[Hit] = []
     used: set[str] = set()
     per_document: dict[str, int] = {}

@@ -7,6 +7,7 @@ from functools import cached_property
 from assistant.settings import Settings
 from assistant.skills import Taxonomy
 from assistant.store import Store, open_store
+from assistant.vector_cache import CachedEmbedder
 from ingest.embedding import Embedder, FastEmbedder
 
 
@@ -37,6 +38,11 @@ class Services:
     def embedder(self) -> Embedder:
         """The embedding model (offline MiniLM by default)."""
         return FastEmbedder(self.settings)
+
+    @cached_property
+    def answer_embedder(self) -> CachedEmbedder:
+        """The embedder behind answers: remembers query and sentence vectors, which recur from question to question."""
+        return CachedEmbedder(self.embedder)
 
     @cached_property
     def taxonomy(self) -> Taxonomy:

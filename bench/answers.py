@@ -56,4 +56,24 @@ def ask_latency(services: Services, questions: Sequence[str]) -> dict[str, Any]:
             failures += 1
         times.append(time.perf_counter() - t0)
     tools_p50 = summary(tools)["p50_ms"] if tools else None
-    return {"questions": len(questions), "failures": failures, **summary(times), "tools_p50_ms": tools_p50}
+    return {"questions": len(questions), "failures": failures, **summary(times), "tools_p50_ms": tools_p50,
+            "cold": _cold_latency(services, questions)}
+
+
+def _cold_latency(services: Services, questions: Sequence[str]) -> dict[str, Any] | None:
+    """The same questions with the answer vector cache emptied before each: as the first question of a process."""
+    from assistant.ask import ask
+
+    cache = getattr(services, "answer_embedder", None)
+    if cache is None:
+        return None
+    times: list[float] = []
+    for q in questions:
+        cache.clear()
+        t0 = time.perf_counter()
+        try:
+            ask(services, q)
+        except Exception:  # counted in the main pass already
+            pass
+        times.append(time.perf_counter() - t0)
+    return summary(times)

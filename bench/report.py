@@ -150,6 +150,8 @@ def _answers(r: dict[str, Any]) -> str:
     else:
         rows.append([f"ask (offline model, {ask['questions']} eval questions, {ask['failures']} failed; "
                      f"tool calls p50 {ask.get('tools_p50_ms')} ms of it)", *_lat(ask)])
+        if ask.get("cold"):
+            rows.append(["ask, vector cache emptied before each question (a process's first question)", *_lat(ask["cold"])])
     return "### Answers and statistics (real postings)\n\n" + table(["query", "p50 ms", "p95 ms", "p99 ms"], rows)
 
 

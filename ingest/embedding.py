@@ -133,6 +133,10 @@ class FastEmbedder:
         """Dense vector for a search query."""
         return next(iter(self._dense.query_embed([text]))).tolist()
 
+    def queries(self, texts: Sequence[str]) -> list[list[float]]:
+        """Dense vectors for several queries in one model call (each the same as `query` gives)."""
+        return [v.tolist() for v in self._dense.query_embed(list(texts))]
+
     def sparse_passages(self, texts: Sequence[str]) -> list[SparseVec]:
         """BM25 term weights for documents."""
         return [_sparse(self._bm25.embed_document(t)) for t in texts]
@@ -140,6 +144,12 @@ class FastEmbedder:
     def sparse_query(self, text: str) -> SparseVec:
         """BM25 query terms."""
         return _sparse(self._bm25.embed_query(text))
+
+
+def query_vectors(embedder: Embedder, texts: Sequence[str]) -> list[list[float]]:
+    """Dense query vectors for several texts: one batch when the embedder has `queries`, else one by one."""
+    batch = getattr(embedder, "queries", None)
+    return batch(texts) if callable(batch) else [embedder.query(t) for t in texts]
 
 
 def _sparse(vec: object) -> SparseVec:

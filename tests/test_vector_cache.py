@@ -1,0 +1,117 @@
+"""The answer vector cache: same vectors as the model, each text embedded once, bounded, batched queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant import gap
+from assistant.skills import Taxonomy
+from assistant.store.server import ServerStore
+from assistant.vector_cache import CachedEmbedder
+from ingest.embedding import query_vectors
+from tests.fakes import FakeEmbedder
+from tests.market_data import fill
+
+
+class BatchingFake(FakeEmbedder):
+    """A fake with a batch `queries`, counting texts per model call."""
+
+    def __init__(self) -> None:
+        super().__init__(16)
+        self.query_batches: list[int] = []
+        self.single_queries = 0
+
+    def query(self, text: str) -> list[float]:
+        self.single_queries += 1
+        return super().query(text)
+
+    def queries(self, texts: Sequence[str]) -> list[list[float]]:
+        self.query_batches.append(len(texts))
+        return [self._vector(t) for t in texts]
+
+
+def test_cached_vectors_are_the_models_vectors() -> None:
+    inner = FakeEmbedder(16)
+    cache = CachedEmbedder(inner)
+    texts = ["rag pipelines need evaluation", "docker and kubernetes", "rag pipelines need evaluation"]
+    assert cache.passages(texts) == inner.passages(texts)
+    assert cache.passages(texts) == inner.passages(texts)  # from the cache this time
+    assert cache.query("how to learn rag") == inner.query("how to learn rag")
+    assert cache.query("how to learn rag") == inner.query("how to learn rag")
+
+
+def test_each_text_reaches_the_model_once() -> None:
+    inner = FakeEmbedder(16)
+    cache = CachedEmbedder(inner)
+    cache.passages(["a b c", "d e f", "a b c"])
+    cache.passages(["d e f", "g h i"])
+    assert inner.embedded == 3  # a b c, d e f, then only g h i
+    assert (cache.hits, cache.misses) == (1, 4)  # lookups: the repeat inside one call is a miss, embedded once
+
+
+def test_returned_vectors_can_be_changed_without_changing_the_cache() -> None:
+    cache = CachedEmbedder(FakeEmbedder(16))
+    first = cache.query("vector databases")
+    first[0] = 99.0
+    assert cache.query("vector databases")[0] != 99.0
+
+
+def test_the_cache_keeps_only_the_most_recent_texts() -> None:
+    inner = FakeEmbedder(16)
+    cache = CachedEmbedder(inner, size=2)
+    cache.passages(["one two", "three four"])
+    cache.passages(["one two"])  # now the most recent
+    cache.passages(["five six"])  # evicts "three four"
+    before = inner.embedded
+    cache.passages(["one two", "five six"])
+    assert inner.embedded == before
+    cache.passages(["three four"])
+    assert inner.embedded == before + 1
+
+
+def test_queries_and_passages_are_cached_apart() -> None:
+    inner = FakeEmbedder(16)
+    cache = CachedEmbedder(inner)
+    cache.passages(["same text"])
+    cache.query("same text")
+    assert (cache.hits, cache.misses) == (0, 2)
+
+
+def test_new_queries_go_to_the_model_in_one_batch() -> None:
+    inner = BatchingFake()
+    cache = CachedEmbedder(inner)
+    cache.query("how to learn RAG")
+    vectors = cache.queries(["how to learn RAG", "how to learn Docker", "how to learn SQL"])
+    assert inner.query_batches == [1, 2]
+    assert vectors == [inner.query(t) for t in ["how to learn RAG", "how to learn Docker", "how to learn SQL"]]
+
+
+def test_query_vectors_falls_back_to_one_query_at_a_time() -> None:
+    inner = FakeEmbedder(16)
+    assert query_vectors(inner, ["a b", "c d"]) == [inner.query("a b"), inner.query("c d")]
+
+
+def test_clear_forgets_everything() -> None:
+    inner = FakeEmbedder(16)
+    cache = CachedEmbedder(inner)
+    cache.passages(["x y z"])
+    cache.clear()
+    cache.passages(["x y z"])
+    assert inner.embedded == 2
+    assert (cache.hits, cache.misses) == (0, 1)
+
+
+def test_skill_gap_embeds_its_guide_queries_in_one_batch() -> None:
+    taxonomy = Taxonomy.load()
+    store = ServerStore.memory()
+    try:
+        fill(store, taxonomy, FakeEmbedder(16), chunks=True)
+        inner = BatchingFake()
+        profile = gap.profile_from_background(taxonomy, "data-engineer")
+        report = gap.skill_gap(store, inner, taxonomy, profile)
+        plain = gap.skill_gap(store, FakeEmbedder(16), taxonomy, profile)
+    finally:
+        store.close()
+    assert inner.query_batches == [len(report.missing)]
+    assert inner.single_queries == 0
+    assert report == plain
