@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.backgrounds import get_background
 from assistant.errors import IndexMissingError, InputError
@@ -18,6 +19,12 @@ from assistant.store.base import Filter, Match, Store
 from assistant.store.collections import CHUNKS
 from assistant.vector_cache import CachedEmbedder
 from ingest.embedding import Embedder
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
+
+MAX_CV_PAGES = 10  # a CV longer than this is read from its first pages
+MAX_CV_PAGE_BYTES = 2_000_000  # a text CV page is a few kB of content stream
 
 # Target name -> ai_type value; "ai-engineer" is every posting in the corpus (all are AI engineering roles).
 TARGETS: dict[str, str | None] = {
@@ -107,6 +114,17 @@ def profile_from_text(taxonomy: Taxonomy, text: str, origin: str = "text") -> Pr
     return Profile(found, origin)
 
 
+def _page_text(page: PageObject, path: Path) -> str:
+    """One page's text, refusing content far larger than any CV's before parsing it (a compression bomb)."""
+    contents = page.get_contents()
+    if contents is not None and len(contents.get_data()) > MAX_CV_PAGE_BYTES:
+        raise InputError(
+            f"the CV {path} has a page with over {MAX_CV_PAGE_BYTES // 1_000_000} MB of content: not a CV",
+            hint='export the CV again as PDF, or pass your skills with --skills "..."',
+        )
+    return page.extract_text() or ""
+
+
 def cv_text(path: Path) -> str:
     """The text of a CV PDF; InputError when it is missing, unreadable, or has no text layer."""
     from pypdf import PdfReader
@@ -116,7 +134,9 @@ def cv_text(path: Path) -> str:
         raise InputError(f"CV file {path} does not exist", hint="give the path of a PDF file")
     try:
         reader = PdfReader(path)
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"the CV {path} is password-protected", hint="export it again without a password")
+        text = "\n".join(_page_text(page, path) for page in reader.pages[:MAX_CV_PAGES])
     # Malformed PDFs surface as assorted exceptions from inside pypdf, not only its own.
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
 from matplotlib.figure import Figure
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ContentStream, NameObject
 
 from assistant import gap
 from assistant.errors import InputError
@@ -86,6 +89,36 @@ def test_corrupt_cv_is_an_input_error(tmp_path: Path) -> None:
     bad.write_bytes(b"%PDF-1.4\nnot really a pdf")
     with pytest.raises(InputError, match="cannot read the CV .*broken.pdf"):
         gap.profile_from_cv(TAX, bad)
+
+
+def test_password_protected_cv_is_an_input_error(tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=PdfReader(_pdf(tmp_path / "plain.pdf", ["Skills: Python"])))
+    writer.encrypt("secret")
+    locked = tmp_path / "locked.pdf"
+    writer.write(locked)
+    with pytest.raises(InputError, match="password-protected"):
+        gap.profile_from_cv(TAX, locked)
+
+
+def test_zip_named_pdf_is_an_input_error(tmp_path: Path) -> None:
+    fake = tmp_path / "cv.pdf"
+    with zipfile.ZipFile(fake, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.txt", b"0" * 5_000_000)
+    with pytest.raises(InputError, match="cannot read the CV"):
+        gap.profile_from_cv(TAX, fake)
+
+
+def test_compression_bomb_page_is_refused_before_parsing(tmp_path: Path) -> None:
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    stream = ContentStream(None, writer)
+    stream.set_data(b"BT /F1 12 Tf (x) Tj ET\n" + b" " * 20_000_000)
+    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    bomb = tmp_path / "bomb.pdf"
+    writer.write(bomb)
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(InputError, match="not a CV"):
+        gap.profile_from_cv(TAX, bomb)
 
 
 def test_missing_cv_file_is_an_input_error(tmp_path: Path) -> None:
