@@ -104,6 +104,11 @@ class Job(BaseModel):
     url: str | None = None
     skills: list[str] = []
 
+    @field_serializer("title", "company", when_used="json")
+    def _as_data(self, value: str) -> str:
+        # Scraped from job boards: as untrusted as guide text, so it reaches the model inside the data tags too.
+        return as_data(value) if value else value
+
 
 class JobSearch(BaseModel):
     """Postings that match the filters, best matches for the query first; `id` cites the count."""
