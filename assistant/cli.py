@@ -173,6 +173,7 @@ def ingest(
     table.add_row("postings with refreshed skills", str(report.refreshed))
     table.add_row("chunks embedded", str(report.chunks))
     table.add_row("postings indexed", str(report.postings))
+    table.add_row("guide sentences embedded", str(report.sentences))
     table.add_row("skipped with errors", str(len(report.problems)))
     table.add_row("time (s)", f"{report.total_seconds:.1f} = " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
     console.print(table)
@@ -231,7 +232,7 @@ def search(
 @app.command()
 def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Counts of documents, chunks and postings, the model, the store and its size."""
-    from assistant.store.collections import CHUNKS, FILES, POSTINGS
+    from assistant.store.collections import CHUNKS, FILES, POSTINGS, SENTENCES
 
     services = _services(ctx)
     store = services.store
@@ -248,6 +249,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
         "documents": len(files),
         "chunks": store.count(CHUNKS),
         "postings": store.count(POSTINGS),
+        "sentence_vectors": store.count(SENTENCES) if store.has_collection(SENTENCES) else 0,
         "chunks_by_doc_type": {str(f.value): f.count for f in store.facet(CHUNKS, "doc_type")},
         "documents_by_kind": dict(Counter(p.get("kind", "") for p in files)),
         "documents_by_source": dict(by_root),
@@ -256,7 +258,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
         print_json(data)
         return
     table = Table("", "", title="Index")
-    for key in ("embedding_model", "dim", "last_ingest", "documents", "chunks", "postings"):
+    for key in ("embedding_model", "dim", "last_ingest", "documents", "chunks", "postings", "sentence_vectors"):
         table.add_row(key, str(data[key]))
     table.add_row("store", f"{store.kind} at {store.location}")
     size = data["store"]["disk_bytes"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,6 +12,7 @@ from assistant.grounding import Citation
 from assistant.market_tools import Figures, SkillGap
 from assistant.tools import JobSearch, Passage
 from ingest.embedding import Embedder
+from ingest.sentences import quotable_sentences
 
 # Below this cosine similarity between the question and the best guide sentence (MiniLM), nothing
 # retrieved answers it. Calibrated on the 144 general-intent questions of evals/ground_truth.yaml:
@@ -23,12 +23,6 @@ DECLINE_BELOW = 0.31
 OFF_TOPIC_MARGIN = 0.15
 MMR_LAMBDA = 0.7
 NEAR_DUPLICATE = 0.85
-MIN_UNIT_CHARS = 30
-MAX_UNIT_CHARS = 320
-UNITS_PER_PASSAGE = 14
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
-# A sentence ends at . ! ? before a capital; a flattened list ("... back. - Prompt ...") drops its dash there.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?:[-*•]\s+)?(?=[A-Z0-9\"'(“])")
 
 
 @dataclass(frozen=True)
@@ -60,30 +54,7 @@ class Cites:
 
 def split_units(passages: Sequence[Passage]) -> list[Unit]:
     """Sentences and list items of each passage, skipping headings, tables and fragments."""
-    out: list[Unit] = []
-    for i, p in enumerate(passages):
-        found: list[str] = []
-        for line in p.text.splitlines():
-            line = _BULLET.sub("", line.strip())
-            if not line or line.startswith(("#", "|", "```", "!", "<")):
-                continue
-            for sentence in _SENTENCE_END.split(line):
-                sentence = sentence.strip()
-                if _answers_something(sentence) and sentence not in found:
-                    found.append(sentence[:MAX_UNIT_CHARS].rsplit(" ", 1)[0] if len(sentence) > MAX_UNIT_CHARS else sentence)
-        out += [Unit(s, i) for s in found[:UNITS_PER_PASSAGE]]
-    return out
-
-
-def _answers_something(sentence: str) -> bool:
-    """A full statement in words: not a question, link, or fragment."""
-    if len(sentence) < MIN_UNIT_CHARS or len(sentence.split()) < 5:
-        return False
-    # Questions (FAQ headings, interview prompts), list intros and links do not answer anything by themselves.
-    if sentence.endswith(("?", ":")) or sentence.startswith(("(", "[", "http")):
-        return False
-    letters = sum(ch.isalpha() or ch.isspace() for ch in sentence)
-    return letters >= 0.8 * len(sentence)
+    return [Unit(s, i) for i, p in enumerate(passages) for s in quotable_sentences(p.text)]
 
 
 def _unit_rows(vectors: Sequence[Sequence[float]]) -> np.ndarray:

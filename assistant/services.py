@@ -7,7 +7,7 @@ from functools import cached_property
 from assistant.settings import Settings
 from assistant.skills import Taxonomy
 from assistant.store import Store, open_store
-from assistant.vector_cache import CachedEmbedder
+from assistant.vector_cache import CachedEmbedder, StoredSentences
 from ingest.embedding import Embedder, FastEmbedder
 
 
@@ -41,8 +41,8 @@ class Services:
 
     @cached_property
     def answer_embedder(self) -> CachedEmbedder:
-        """The embedder behind answers: remembers query and sentence vectors, which recur from question to question."""
-        return CachedEmbedder(self.embedder)
+        """The embedder behind answers: guide sentence vectors from the index, and a memory of recent ones."""
+        return CachedEmbedder(self.embedder, stored=StoredSentences(self.store))
 
     @cached_property
     def taxonomy(self) -> Taxonomy:

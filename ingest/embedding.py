@@ -36,6 +36,10 @@ class Embedder(Protocol):
         """Dense vector for a search query."""
         ...
 
+    def queries(self, texts: Sequence[str]) -> list[list[float]]:
+        """Dense vectors for several queries at once (each the same as `query` gives)."""
+        ...
+
     def sparse_passages(self, texts: Sequence[str]) -> list[SparseVec]:
         """BM25 term weights for documents."""
         ...
@@ -144,12 +148,6 @@ class FastEmbedder:
     def sparse_query(self, text: str) -> SparseVec:
         """BM25 query terms."""
         return _sparse(self._bm25.embed_query(text))
-
-
-def query_vectors(embedder: Embedder, texts: Sequence[str]) -> list[list[float]]:
-    """Dense query vectors for several texts: one batch when the embedder has `queries`, else one by one."""
-    batch = getattr(embedder, "queries", None)
-    return batch(texts) if callable(batch) else [embedder.query(t) for t in texts]
 
 
 def _sparse(vec: object) -> SparseVec:

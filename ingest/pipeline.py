@@ -20,17 +20,20 @@ from assistant.store.collections import (
     FILE_VECTOR,
     FILES,
     POSTINGS,
+    SENTENCES,
     FileState,
     chunk_payload,
     posting_embedding_text,
     posting_from_payload,
     posting_payload,
+    sentence_id,
     specs,
 )
 from ingest.chunking import ChunkSpec, chunk_document, chunking_version
 from ingest.embedding import Embedder
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
+from ingest.sentences import quotable_sentences
 
 # Bump when `canonical_skills` changes how it derives skills: stored postings are then refreshed.
 SKILLS_RULE = "structured-else-raw/1"
@@ -69,6 +72,7 @@ class IngestReport:
     refreshed: int = 0
     chunks: int = 0
     postings: int = 0
+    sentences: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "chunk": 0.0, "embed": 0.0, "upsert": 0.0})
@@ -89,7 +93,7 @@ def prepare_index(store: Store, embedder: Embedder, *, rebuild: bool) -> None:
     """Create collections; refuse to mix vectors from another embedding model unless rebuilding."""
     meta = store.read_meta()
     if rebuild:
-        for name in (CHUNKS, POSTINGS, FILES):
+        for name in specs(embedder.dim):
             store.drop_collection(name)
     elif meta and (meta.get("embedding_model") != embedder.name or meta.get("dim") != embedder.dim):
         raise IndexMismatchError(
@@ -127,12 +131,13 @@ def remove_source(store: Store, source: str) -> None:
 
 
 def remove_sources(store: Store, sources: Sequence[str]) -> None:
-    """Delete several units' chunks, postings and states: three store writes however many units."""
+    """Delete several units' chunks, postings, sentence vectors and states: four store writes however many units."""
     if not sources:
         return
     by_source = Filter(must=(Match("source", tuple(sources)),))
     store.delete(CHUNKS, by_source)
     store.delete(POSTINGS, by_source)
+    store.delete(SENTENCES, by_source)
     store.delete_ids(FILES, [file_id(s) for s in sources])
 
 
@@ -238,6 +243,9 @@ class Ingester:
         dense = self.embedder.passages(texts) if texts else []
         sparse = self.embedder.sparse_passages(texts) if texts else []
         posting_vecs = self.embedder.passages([posting_embedding_text(p) for p in postings]) if postings else []
+        # Postings are answered with figures and job lists, so only guide sentences are quoted often enough to pre-embed.
+        quotable = {t: c.source for c in chunks if c.doc_type != "job_posting" for t in quotable_sentences(c.text)}
+        sentence_vecs = self.embedder.passages(list(quotable)) if quotable else []
         self.report.seconds["embed"] += time.perf_counter() - t
 
         t = time.perf_counter()
@@ -253,6 +261,10 @@ class Ingester:
             POSTINGS,
             [Point(posting_id(p.job_id), posting_payload(p), dense=v) for p, v in zip(postings, posting_vecs, strict=True)],
         )
+        self.store.upsert(
+            SENTENCES,
+            [Point(sentence_id(t), {"source": src}, dense=v) for (t, src), v in zip(quotable.items(), sentence_vecs, strict=True)],
+        )
         per_source = Counter(c.source for c in chunks)
         states = [
             FileState(
@@ -266,4 +278,5 @@ class Ingester:
         self.report.indexed += len(loaded)
         self.report.chunks += len(chunks)
         self.report.postings += len(postings)
+        self.report.sentences += len(quotable)
         self.progress.advance(len(loaded))

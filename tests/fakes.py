@@ -36,6 +36,9 @@ class FakeEmbedder:
     def query(self, text: str) -> list[float]:
         return self._vector(text)
 
+    def queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self.query(t) for t in texts]
+
     def sparse_passages(self, texts: Sequence[str]) -> list[SparseVec]:
         return [self._sparse(t) for t in texts]
 

@@ -9,10 +9,11 @@ import pytest
 from assistant.errors import IndexMismatchError
 from assistant.skills import Taxonomy
 from assistant.store.base import Filter, Match
-from assistant.store.collections import CHUNKS, FILES
+from assistant.store.collections import CHUNKS, FILES, SENTENCES, sentence_id
 from assistant.store.edge import EdgeStore
 from ingest.chunking import ChunkSpec
 from ingest.pipeline import Ingester
+from ingest.sentences import quotable_sentences
 from tests.fakes import FakeEmbedder
 
 
@@ -94,6 +95,32 @@ def test_deleted_file_is_removed(store, corpus: Path) -> None:  # type: ignore[n
     assert store.count(FILES) == 2
 
 
+def test_guide_sentences_are_stored_with_their_vectors(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    report, embedder = _ingest(store, corpus)
+    sentence = "Measure hit rate and MRR on labelled questions."
+    assert report.sentences == store.count(SENTENCES) == 2
+    assert store.dense_vectors(SENTENCES, [sentence_id(sentence)])[sentence_id(sentence)] == pytest.approx(
+        embedder.passages([sentence])[0], abs=1e-6
+    )
+
+
+def test_posting_sentences_are_not_stored(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "jobs"
+    _posting_corpus(root)
+    report, _ = _ingest(store, root)
+    chunk_texts = [r.payload["text"] for r in store.scroll(CHUNKS, fields=["text"])]
+    assert report.postings == 1 and any(quotable_sentences(t) for t in chunk_texts)
+    assert store.count(SENTENCES) == 0
+
+
+def test_deleted_file_takes_its_sentences_along(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    _ingest(store, corpus)
+    (corpus / "guides" / "evals.md").unlink()
+    _ingest(store, corpus)
+    assert store.dense_vectors(SENTENCES, [sentence_id("Measure hit rate and MRR on labelled questions.")]) == {}
+    assert store.count(SENTENCES) == 1
+
+
 def test_other_embedding_model_asks_for_rebuild(store, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     _ingest(store, corpus)
     with pytest.raises(IndexMismatchError, match="--rebuild"):
@@ -119,7 +146,7 @@ title: AI Engineer
 company: Acme
 location: Berlin, DEU
 skills: [Python]
-description: Build retrieval systems.
+description: Build retrieval systems for our support team and evaluate them every week.
 """
 STRUCTURED = """company: {name: Acme}
 position:

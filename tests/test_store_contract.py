@@ -235,6 +235,14 @@ def test_retrieve_keeps_order_and_skips_missing(docs: Store) -> None:
     assert records[0].payload["year"] == 2023
 
 
+def test_dense_vectors_by_id_skip_missing(docs: Store) -> None:
+    found = docs.dense_vectors(COL, [ID["b"], stable_id("never-stored"), ID["d"]])
+    assert set(found) == {ID["b"], ID["d"]}
+    # Cosine collections store vectors scaled to length 1; these two already are.
+    assert found[ID["b"]] == pytest.approx([0.8, 0.6, 0.0, 0.0], abs=1e-6)
+    assert found[ID["d"]] == pytest.approx([0.0, 0.0, 1.0, 0.0], abs=1e-6)
+
+
 def test_upsert_larger_than_one_batch(store: Store) -> None:
     rng = random.Random(0)
     points = [Point(stable_id(f"bulk/{i}"), {"i": i}, [rng.random() for _ in range(4)]) for i in range(600)]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
 
 from assistant import gap
 from assistant.skills import Taxonomy
+from assistant.store.base import Point
+from assistant.store.collections import SENTENCES, sentence_id, specs
+from assistant.store.edge import EdgeStore
 from assistant.store.server import ServerStore
-from assistant.vector_cache import CachedEmbedder
-from ingest.embedding import query_vectors
+from assistant.vector_cache import CachedEmbedder, StoredSentences
 from tests.fakes import FakeEmbedder
 from tests.market_data import fill
 
@@ -86,11 +91,6 @@ def test_new_queries_go_to_the_model_in_one_batch() -> None:
     assert vectors == [inner.query(t) for t in ["how to learn RAG", "how to learn Docker", "how to learn SQL"]]
 
 
-def test_query_vectors_falls_back_to_one_query_at_a_time() -> None:
-    inner = FakeEmbedder(16)
-    assert query_vectors(inner, ["a b", "c d"]) == [inner.query("a b"), inner.query("c d")]
-
-
 def test_clear_forgets_everything() -> None:
     inner = FakeEmbedder(16)
     cache = CachedEmbedder(inner)
@@ -115,3 +115,37 @@ def test_skill_gap_embeds_its_guide_queries_in_one_batch() -> None:
     assert inner.query_batches == [len(report.missing)]
     assert inner.single_queries == 0
     assert report == plain
+
+
+def _sentence_store(tmp_path: Path, sentences: dict[str, list[float]]) -> EdgeStore:
+    store = EdgeStore.open(tmp_path / "index")
+    store.ensure_collection(SENTENCES, specs(16)[SENTENCES])
+    store.upsert(SENTENCES, [Point(sentence_id(t), {"source": "guide.md"}, dense=v) for t, v in sentences.items()])
+    return store
+
+
+def test_stored_sentence_vectors_are_used_before_the_model(tmp_path: Path) -> None:
+    inner = FakeEmbedder(16)
+    stored = "Retrieval quality decides answer quality."
+    with _sentence_store(tmp_path, {stored: inner.query(stored)}) as store:
+        cache = CachedEmbedder(inner, stored=StoredSentences(store))
+        vectors = cache.passages([stored, "A sentence the index never saw."])
+    assert inner.embedded == 1 and cache.stored_hits == 1
+    assert vectors[0] == pytest.approx(inner.query(stored), abs=1e-6)
+
+
+def test_an_index_without_sentence_vectors_falls_back_to_the_model(tmp_path: Path) -> None:
+    inner = FakeEmbedder(16)
+    with EdgeStore.open(tmp_path / "index") as store:
+        cache = CachedEmbedder(inner, stored=StoredSentences(store))
+        cache.passages(["Retrieval quality decides answer quality."])
+    assert inner.embedded == 1 and cache.stored_hits == 0
+
+
+def test_queries_never_come_from_the_sentence_store(tmp_path: Path) -> None:
+    inner = BatchingFake()
+    text = "Retrieval quality decides answer quality."
+    with _sentence_store(tmp_path, {text: [1.0] + [0.0] * 15}) as store:
+        cache = CachedEmbedder(inner, stored=StoredSentences(store))
+        assert cache.query(text) == inner.query(text)
+    assert inner.query_batches == [1]

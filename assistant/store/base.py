@@ -183,6 +183,10 @@ class Store(Protocol):
         """Points by id with payloads (missing ids are skipped)."""
         ...
 
+    def dense_vectors(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Dense vectors of the points found, by id (missing ids are skipped)."""
+        ...
+
     def read_meta(self) -> dict[str, Any] | None:
         """The index metadata written by `write_meta`, or None for a new store."""
         ...

@@ -1,16 +1,18 @@
-"""The three collections, their payload indexes, and record <-> payload conversion."""
+"""The four collections, their payload indexes, and record <-> payload conversion."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.schema import Chunk, Hit, Posting, SkillsByCategory
+from assistant.schema import Chunk, Hit, Posting, SkillsByCategory, stable_id
 from assistant.store.base import CollectionSpec, PayloadType, Record
 
 CHUNKS = "chunks"
 POSTINGS = "postings"
 FILES = "files"
+# Vectors of the guides' quotable sentences, made at ingest so an extractive answer need not embed them.
+SENTENCES = "sentences"
 
 CHUNK_INDEXES: dict[str, PayloadType] = {
     "source": "keyword",
@@ -34,6 +36,7 @@ POSTING_INDEXES: dict[str, PayloadType] = {
     "posted_day": "integer",
 }
 FILE_INDEXES: dict[str, PayloadType] = {"source": "keyword"}
+SENTENCE_INDEXES: dict[str, PayloadType] = {"source": "keyword"}
 FILE_VECTOR = [1.0]
 
 
@@ -44,7 +47,13 @@ def specs(dim: int) -> dict[str, CollectionSpec]:
         POSTINGS: CollectionSpec(dense_size=dim, sparse=False, indexes=POSTING_INDEXES),
         # Qdrant wants a vector per collection; file records carry a constant 1-d one.
         FILES: CollectionSpec(dense_size=1, sparse=False, indexes=FILE_INDEXES),
+        SENTENCES: CollectionSpec(dense_size=dim, sparse=False, indexes=SENTENCE_INDEXES),
     }
+
+
+def sentence_id(text: str) -> str:
+    """The point id of a sentence's vector: the same text in two documents shares one point."""
+    return stable_id(f"sentence:{text}")
 
 
 def chunk_payload(chunk: Chunk) -> dict[str, Any]:

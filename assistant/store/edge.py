@@ -264,6 +264,14 @@ class EdgeStore:
             found = {str(r.id): r.payload or {} for r in shard.retrieve(list(ids), True, False)}
         return [Record(i, found[i]) for i in ids if i in found]
 
+    def dense_vectors(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Dense vectors of the points found, by id (missing ids are skipped)."""
+        shard = self._shard(name)
+        with self._engine("retrieve from", name):
+            found = shard.retrieve(list(ids), False, True)
+        points = (point_from_edge(str(r.id), {}, r.vector) for r in found)
+        return {p.id: p.dense for p in points if p.dense is not None}
+
     def read_meta(self) -> dict[str, Any] | None:
         """The index metadata from meta.json, or None for a new index."""
         path = self._root / META_FILE

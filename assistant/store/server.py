@@ -289,6 +289,14 @@ class ServerStore:
         by_id = {str(r.id): r.payload or {} for r in found}
         return [Record(i, by_id[i]) for i in ids if i in by_id]
 
+    def dense_vectors(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Dense vectors of the points found, by id (missing ids are skipped)."""
+        found = self._call(
+            "retrieve from", name, self._client.retrieve, name, ids=list(ids), with_payload=False, with_vectors=[DENSE]
+        )
+        points = (from_record(r) for r in found)
+        return {p.id: p.dense for p in points if p.dense is not None}
+
     def read_meta(self) -> dict[str, Any] | None:
         """The metadata point's payload, or None when none was written."""
         if not self.has_collection(META_COLLECTION):
