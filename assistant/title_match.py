@@ -41,7 +41,7 @@ def terms(text: str) -> set[str]:
 
 
 def rerank(records: Sequence[Record], query: str) -> list[Record]:
-    """Records re-scored with the title ranking fused in, best first."""
+    """Records re-scored with the title ranking fused in, in the order given (the caller sorts)."""
     wanted = terms(query)
     titles = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) & wanted for r in records}
     if not wanted or not any(titles.values()):
@@ -60,5 +60,4 @@ def rerank(records: Sequence[Record], query: str) -> list[Record]:
         if r.payload.get("doc_type") == "job_posting":
             extra *= POSTING_WEIGHT
         out.append(Record(r.id, r.payload, r.score + extra))
-    # Only a document's best chunk carries its title rank in practice: search keeps one chunk per document.
-    return sorted(out, key=lambda r: -r.score)
+    return out

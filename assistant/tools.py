@@ -8,9 +8,9 @@ check that an answer cites only ids, and states only figures, that a tool return
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_serializer
+from pydantic import BaseModel, Field, PlainSerializer
 from pydantic_ai import ModelRetry, RunContext
 
 from assistant.errors import InputError
@@ -28,6 +28,10 @@ from ingest.embedding import Embedder
 POSTINGS_SOURCE = "postings index"
 MAX_PASSAGES = 10
 MAX_JOBS = 15
+
+# Corpus text and scraped posting fields are untrusted: in the JSON a model reads, they stand only
+# inside the data tags. Python callers (the offline composer, the UI) get the plain text.
+DataText = Annotated[str, PlainSerializer(lambda v: as_data(v) if v else v, return_type=str, when_used="json")]
 
 
 @dataclass(frozen=True)
@@ -78,36 +82,26 @@ class Passage(BaseModel):
 
     id: str
     source: str
-    title: str
-    section: str = ""
+    title: DataText
+    section: DataText = ""
     page: int | None = None
     url: str | None = None
     doc_type: str
     score: float
-    text: str
-
-    @field_serializer("title", "section", "text", when_used="json")
-    def _as_data(self, value: str) -> str:
-        # Tool results reach the model as JSON: there, corpus text stands only inside the data tags.
-        return as_data(value) if value else value
+    text: DataText
 
 
 class Job(BaseModel):
     """A job posting."""
 
     id: str
-    title: str
-    company: str
+    title: DataText
+    company: DataText
     city: str | None = None
     level: str | None = None
     work_type: str | None = None
     url: str | None = None
     skills: list[str] = []
-
-    @field_serializer("title", "company", when_used="json")
-    def _as_data(self, value: str) -> str:
-        # Scraped from job boards: as untrusted as guide text, so it reaches the model inside the data tags too.
-        return as_data(value) if value else value
 
 
 class JobSearch(BaseModel):
