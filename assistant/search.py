@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant import title_match
+from assistant import query_terms, title_match
 from assistant.errors import InputError, IndexMissingError
 from assistant.schema import DOC_TYPES, Hit
 from assistant.store.base import Filter, Match, Partition, Record, SearchMode, SparseVec, Store
@@ -61,7 +61,7 @@ def search(
     if not store.has_collection(CHUNKS):
         raise IndexMissingError(f"no index at {store.location}", hint="run `make ingest` (or `assistant ingest`) first")
     dense = embedder.query(query) if mode in ("hybrid", "dense") else None
-    sparse = embedder.sparse_query(query) if mode in ("hybrid", "sparse") else None
+    sparse = embedder.sparse_query(query_terms.expand(query)) if mode in ("hybrid", "sparse") else None
     if sparse is not None and not sparse.indices and dense is None:
         return []
     if sparse is not None and not sparse.indices:

@@ -92,6 +92,14 @@ def test_ml_engineer_question_finds_its_learning_path(full_index: Services) -> N
 
 
 @pytest.mark.integration
+def test_product_manager_question_finds_the_webinar_answer_for_pms(full_index: Services) -> None:
+    # The webinar's answer is headed "PM transitioning to engineering": only the expanded BM25 query finds it.
+    question = "I'm a product manager. What's a realistic way for me to move into AI engineering?"
+    hits = search(full_index.store, full_index.embedder, question, limit=5)
+    assert "field-guide/webinars/03-the-interview-process.md" in [h.source for h in hits]
+
+
+@pytest.mark.integration
 def test_take_home_question_finds_interview_material(full_index: Services) -> None:
     hits = search(full_index.store, full_index.embedder, "how do take-home assignments work in AI engineer interviews", limit=5)
     assert any(h.doc_type in ("interview", "webinar", "slides") for h in hits[:3])
