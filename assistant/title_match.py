@@ -4,7 +4,9 @@ Dense and BM25 scores see a chunk's text; neither notices that the query names a
 ("data engineer" in "From Data Engineer to AI Engineer"). This ranks the fetched candidates by the
 query terms their titles share, weighting each term by how rare it is among the candidates' titles
 (a term every candidate's title has, like "AI engineer" here, counts for nothing), and fuses that
-ranking into the scores the store returned, the way field boosts work in a text index.
+ranking into the scores the store returned, the way field boosts work in a text index. When the
+question names the asker's role, a title written for another role (a learning path "From Data
+Engineer to ...", asked by a data scientist) ranks below every other title instead.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from assistant.store.base import Record
 WEIGHT = 1.0
 RRF_K = 2  # the store's RRF constant, so a title rank is worth what a store rank is worth
 POSTING_WEIGHT = 0.5  # the postings partition's weight in search.PARTITIONS
+# Roles a person moves from (stemmed word pairs, as `terms` makes them). A title naming one role is
+# for people in that role: "From Data Engineer to AI Engineer" does not answer a data scientist.
+ROLES = {
+    "data scientist": "data scientist", "data engineer": "data engineer", "ml engineer": "ml engineer",
+    "machine learn": "ml engineer", "backend engineer": "backend", "backend developer": "backend",
+    "frontend engineer": "frontend", "frontend developer": "frontend",
+    "product manager": "product manager",
+}
+OTHER_ROLE_PENALTY = 0.5
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*")
 _STOP = frozenset(
     "a an and are as at be become by can do for from how i in into is it me my of on or should so the "
@@ -40,11 +51,20 @@ def terms(text: str) -> set[str]:
     return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
+def _roles(found: set[str]) -> set[str]:
+    return {ROLES[t] for t in found if t in ROLES}
+
+
 def rerank(records: Sequence[Record], query: str) -> list[Record]:
     """Records re-scored with the title ranking fused in, in the order given (the caller sorts)."""
     wanted = terms(query)
-    titles = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) & wanted for r in records}
-    if not wanted or not any(titles.values()):
+    full = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) for r in records}
+    titles = {src: t & wanted for src, t in full.items()}
+    asker = _roles(wanted)
+    # A title for another role than the one the question names gets a rank below every other title.
+    other = {src for src, t in full.items() if asker and _roles(t) and not (_roles(t) & asker)}
+    titles = {src: set() if src in other else shared for src, shared in titles.items()}
+    if not wanted or not (any(titles.values()) or other):
         return list(records)
     n = len(titles)
     df: dict[str, int] = {}
@@ -54,6 +74,7 @@ def rerank(records: Sequence[Record], query: str) -> list[Record]:
     score = {src: sum(math.log(n / df[t]) for t in shared) for src, shared in titles.items()}
     ranked = sorted((s for s in score if score[s] > 0), key=lambda s: -score[s])
     bonus = {src: WEIGHT / (RRF_K + rank) for rank, src in enumerate(ranked)}
+    bonus.update({src: -OTHER_ROLE_PENALTY * WEIGHT / RRF_K for src in other})
     out = []
     for r in records:
         extra = bonus.get(r.payload.get("source", r.id), 0.0)

@@ -100,6 +100,14 @@ def test_product_manager_question_finds_the_webinar_answer_for_pms(full_index: S
 
 
 @pytest.mark.integration
+def test_data_scientist_question_leaves_out_the_data_engineer_path(full_index: Services) -> None:
+    question = "Roughly how many months should a data scientist plan for to build the engineering skills for AI engineering?"
+    sources = [h.source for h in search(full_index.store, full_index.embedder, question, limit=5)]
+    assert "field-guide/learning-paths/from-data-scientist.md" in sources
+    assert "field-guide/learning-paths/from-data-engineer.md" not in sources
+
+
+@pytest.mark.integration
 def test_take_home_question_finds_interview_material(full_index: Services) -> None:
     hits = search(full_index.store, full_index.embedder, "how do take-home assignments work in AI engineer interviews", limit=5)
     assert any(h.doc_type in ("interview", "webinar", "slides") for h in hits[:3])

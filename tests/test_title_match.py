@@ -39,3 +39,21 @@ def _bonus(doc_type: str) -> float:
 def test_postings_get_half_the_title_bonus() -> None:
     assert _bonus("learning_path") > 0
     assert _bonus("job_posting") == pytest.approx(_bonus("learning_path") / 2)
+
+
+def test_a_title_for_another_role_moves_down() -> None:
+    records = [_record("de.md", "From Data Engineer to AI Engineer", 0.5), _record("faq.md", "Interview FAQ", 0.4)]
+    rescored = {r.id: r.score for r in rerank(records, "how many months should a data scientist plan for")}
+    assert rescored["de.md"] < 0.5 and rescored["faq.md"] == 0.4
+
+
+def test_developer_and_engineer_name_the_same_role() -> None:
+    records = [_record("be.md", "From Backend Engineer to AI Engineer", 0.5), _record("x.md", "Interview FAQ", 0.4)]
+    rescored = {r.id: r.score for r in rerank(records, "I'm a backend developer, how do I start")}
+    assert rescored["be.md"] > 0.5
+
+
+def test_a_question_naming_no_role_penalises_no_title() -> None:
+    records = [_record("de.md", "From Data Engineer to AI Engineer", 0.5), _record("x.md", "Interview FAQ", 0.4)]
+    rescored = {r.id: r.score for r in rerank(records, "how long do AI engineer interviews take")}
+    assert rescored["de.md"] >= 0.5
