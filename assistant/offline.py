@@ -32,6 +32,9 @@ from ingest.embedding import Embedder
 MODEL_NAME = "offline"
 GUIDE_TYPES = [t for t in DOC_TYPES if t != "job_posting"]
 MAX_STEPS = 3  # tool rounds before answering with what there is
+# Sentences quoted in an answer without figures.
+MOST_SENTENCES = 8
+FEWEST_SENTENCES = 4
 STREAM_CHARS = 48
 DECLINE = (
     "The corpus does not cover this question. It holds AI engineering job postings, role guides, learning paths, "
@@ -186,9 +189,16 @@ class OfflineResponder:
         chosen: list[int] = []
         if not turn.answer_rejected:
             seed = compose.best_of(ranked, passages, guide, 2) if guide else []
-            # Beside figures, guide sentences must be close to the best one; alone, a wider spread is useful.
+            # Beside figures, guide sentences must be close to the best one.
             floor = max(self.decline_below, ranked.best - (0.1 if structured else 0.2))
-            chosen = compose.mmr(ranked, 3 if structured else 6, floor, seed)
+            if structured:
+                chosen = compose.mmr(ranked, 3, floor, seed)
+            else:
+                # Alone, led by the documents search ranked first; topped up from the rest when those say little.
+                led = compose.with_rank_prior(ranked)
+                chosen = compose.mmr(led, MOST_SENTENCES, max(self.decline_below, led.best - 0.2), seed)
+                if len(chosen) < FEWEST_SENTENCES:
+                    chosen = compose.mmr(led, FEWEST_SENTENCES, floor, chosen)
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))
 

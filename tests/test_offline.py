@@ -157,7 +157,8 @@ def _ask_real(services: Services, question: str, history: Sequence[AskResult] = 
         ("What theory questions about RAG do they ask in AI engineer interviews?",
          {"field-guide/interview/questions/01-theory.md", "field-guide/interview/questions/questions.md"}),
         ("What kind of take-home assignments do AI engineer candidates get?",
-         {"field-guide/interview/questions/06-home-assignments.md", "field-guide/webinars/04-take-home-assignments.md"}),
+         {"field-guide/interview/questions/06-home-assignments.md", "field-guide/webinars/04-take-home-assignments.md",
+          "field-guide/interview/data/research-exports/home-assignments.md"}),
         ("What projects should I build to get hired as an AI engineer?", {"field-guide/portfolio/README.md"}),
     ],
 )
