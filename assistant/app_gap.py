@@ -53,7 +53,7 @@ def gap_view(
     """Run the same skill-gap analysis the CLI runs and render its parts."""
     profile, origin = choose_profile(services, background, skills, cv)
     report = skill_gap(
-        services.store, services.embedder, services.taxonomy, profile, target=target or "ai-engineer",
+        services.store, services.answer_embedder, services.taxonomy, profile, target=target or "ai-engineer",
         city=city or None, level=level or None,
     )
     return GapView(

@@ -258,7 +258,7 @@ def gap_command(
         profile = gap.profile_from_background(tax, background)
     else:
         profile = gap.profile_from_text(tax, text or "")
-    report = gap.skill_gap(services.store, services.embedder, tax, profile, target=target, city=city, level=level, n=top)
+    report = gap.skill_gap(services.store, services.answer_embedder, tax, profile, target=target, city=city, level=level, n=top)
     if plot:
         from assistant.charts import plot_gap
 

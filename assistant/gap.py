@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ TARGETS: dict[str, str | None] = {
 }
 GUIDE_DOC_TYPES = ["learning_path", "role_guide"]
 QUOTE_CHARS = 400
+# Skills looked up at once: store searches release the GIL, and 2 cores is the smallest machine served.
+LOOKUP_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -212,20 +215,25 @@ def skill_gap(
     demand = skill_counts(store, seg.store_filter)
     have = set(profile.skills)
     lacking = [(skill, count) for skill, count in demand.items() if skill not in have][:n]
-    # One model call for every skill's query: the searches below find their vectors here.
+    # One model call for every skill's query (an embedder that caches, like the app's, may need none):
+    # the searches below find their vectors here.
     primed = CachedEmbedder(embedder, size=max(1, len(lacking)))
     if passages:
         primed.queries([learn_query(skill) for skill, _ in lacking])
-    missing = []
-    for skill, count in lacking:
-        with_skill = seg.store_filter.and_(Match("skills", (skill,)))
-        missing.append(
-            GapSkill(
-                skill, category_of(taxonomy, skill), count, seg.total, count / seg.total,
-                guide_passages(store, primed, skill, profile.guide, passages) if passages else [],
-                examples(store, with_skill, k),
-            )
+
+    def gap_skill(item: tuple[str, int]) -> GapSkill:
+        skill, count = item
+        return GapSkill(
+            skill, category_of(taxonomy, skill), count, seg.total, count / seg.total,
+            guide_passages(store, primed, skill, profile.guide, passages) if passages else [],
+            examples(store, seg.store_filter.and_(Match("skills", (skill,))), k),
         )
+
+    if not passages:  # a few example lookups are not worth threads
+        missing = [gap_skill(item) for item in lacking]
+    else:
+        with ThreadPoolExecutor(LOOKUP_THREADS) as pool:
+            missing = list(pool.map(gap_skill, lacking))
     strengths = sorted(
         (Strength(s, category_of(taxonomy, s), demand[s], seg.total, demand[s] / seg.total) for s in have if demand.get(s)),
         key=lambda st: (-st.count, st.skill),

@@ -18,7 +18,8 @@ STATS_REPEATS = 20
 
 def stats_latency(services: Services, repeats: int = STATS_REPEATS) -> dict[str, Any]:
     """Top skills with a filter, a segment comparison and a skill gap, each repeated; p50/p95 in ms."""
-    store, taxonomy, embedder = services.store, services.taxonomy, services.embedder
+    # The embedder the app and the agent's tools use: it keeps query vectors between calls.
+    store, taxonomy, embedder = services.store, services.taxonomy, services.answer_embedder
     first, support = MarketFilter(ai_type="ai-first"), MarketFilter(ai_type="ai-support")
     profile = profile_from_background(taxonomy, "data-engineer")
     cases: dict[str, Callable[[], object]] = {
