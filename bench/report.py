@@ -64,17 +64,18 @@ def _ingest(r: dict[str, Any]) -> str:
         load = "{} / {}".format(*run["load_average"]) if "load_average" in run else "not recorded"
         rows.append([
             name, units, run["chunks"], run["total_s"], f"{run['indexed'] / total:.1f}" if cold else "",
-            f"{run['chunks'] / total:.1f}" if cold else "", st["load"], st["chunk"], st["embed"], st["upsert"],
+            f"{run['chunks'] / total:.1f}" if cold else "", st["load"], st["chunk"], st["embed"], st.get("sentences", "-"), st["upsert"],
             run["model_load_s"], run["peak_rss_mb"], run["disk_mb"] if cold else "", load,
         ])
     out = "### Ingest\n\n" + table(
-        ["run", "units", "chunks", "total s", "docs/s", "chunks/s", "load s", "chunk s", "embed s", "upsert s",
+        ["run", "units", "chunks", "total s", "docs/s", "chunks/s", "load s", "chunk s", "embed s", "sentences s", "upsert s",
          "model load s", "peak RSS MB", "index MB", "load avg start / end"], rows)
     e = ing.get("extrapolated_full")
     if e:
         out += (
             f"\n\nExtrapolated full-corpus cold ingest (**estimate**, not a measurement): {e['seconds']} s = embedding "
-            f"{e['embed_s']} s ({e['texts']:,} texts at the sample's {s['rates']['ms_per_text']} ms per text) + other stages "
+            f"{e['embed_s']} s ({e['texts']:,} texts at the sample's {s['rates']['ms_per_text']} ms per text) + guide "
+            f"sentences {e.get('sentences_s', 0)} s (all in the sample) + other stages "
             f"{e['other_s']} s ({e['units']:,} units; {e['counts']})."
         )
     return out

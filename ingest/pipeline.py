@@ -75,7 +75,9 @@ class IngestReport:
     sentences: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "chunk": 0.0, "embed": 0.0, "upsert": 0.0})
+    seconds: dict[str, float] = field(
+        default_factory=lambda: {"load": 0.0, "chunk": 0.0, "embed": 0.0, "sentences": 0.0, "upsert": 0.0}
+    )
     total_seconds: float = 0.0
 
 
@@ -243,10 +245,13 @@ class Ingester:
         dense = self.embedder.passages(texts) if texts else []
         sparse = self.embedder.sparse_passages(texts) if texts else []
         posting_vecs = self.embedder.passages([posting_embedding_text(p) for p in postings]) if postings else []
+        self.report.seconds["embed"] += time.perf_counter() - t
+
+        t = time.perf_counter()
         # Postings are answered with figures and job lists, so only guide sentences are quoted often enough to pre-embed.
         quotable = {t: c.source for c in chunks if c.doc_type != "job_posting" for t in quotable_sentences(c.text)}
         sentence_vecs = self.embedder.passages(list(quotable)) if quotable else []
-        self.report.seconds["embed"] += time.perf_counter() - t
+        self.report.seconds["sentences"] += time.perf_counter() - t
 
         t = time.perf_counter()
         # Replace the units' old points first (one delete per collection for the whole batch: each

@@ -1,4 +1,4 @@
-"""The benchmark's statistics helpers: percentiles, medians, summaries, ratios."""
+"""The benchmark's statistics helpers: percentiles, medians, summaries, ratios, the ingest extrapolation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 
+from bench.ingest import extrapolate
 from bench.timing import TreeRss, median, peak_rss_mb, percentile, ratio, repeat, summary
 
 
@@ -82,3 +83,11 @@ def test_tree_rss_sees_memory_allocated_while_running() -> None:
         time.sleep(0.1)
     assert rss.peak_mb >= 64
     del block
+
+
+def test_extrapolation_scales_embedding_per_text_and_adds_guide_sentences_once() -> None:
+    sample = {"chunks": 90, "postings": 10, "indexed": 20, "total_s": 16.0,
+              "stages_s": {"load": 1.0, "chunk": 0.5, "embed": 10.0, "sentences": 4.0, "upsert": 0.5}}
+    est = extrapolate(sample, full_texts=1000, full_units=200)
+    assert (est["embed_s"], est["sentences_s"], est["other_s"]) == (100.0, 4.0, 20.0)
+    assert est["seconds"] == 124.0
