@@ -59,11 +59,10 @@ def rerank(records: Sequence[Record], query: str) -> list[Record]:
     """Records re-scored with the title ranking fused in, in the order given (the caller sorts)."""
     wanted = terms(query)
     full = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) for r in records}
-    titles = {src: t & wanted for src, t in full.items()}
     asker = _roles(wanted)
     # A title for another role than the one the question names gets a rank below every other title.
-    other = {src for src, t in full.items() if asker and _roles(t) and not (_roles(t) & asker)}
-    titles = {src: set() if src in other else shared for src, shared in titles.items()}
+    other = {src for src, t in full.items() if asker and (roles := _roles(t)) and not roles & asker}
+    titles = {src: set() if src in other else t & wanted for src, t in full.items()}
     if not wanted or not (any(titles.values()) or other):
         return list(records)
     n = len(titles)

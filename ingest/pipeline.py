@@ -249,7 +249,7 @@ class Ingester:
 
         t = time.perf_counter()
         # Postings are answered with figures and job lists, so only guide sentences are quoted often enough to pre-embed.
-        quotable = {t: c.source for c in chunks if c.doc_type != "job_posting" for t in quotable_sentences(c.text)}
+        quotable = {s: c.source for c in chunks if c.doc_type != "job_posting" for s in quotable_sentences(c.text)}
         sentence_vecs = self.embedder.passages(list(quotable)) if quotable else []
         self.report.seconds["sentences"] += time.perf_counter() - t
 
@@ -268,7 +268,7 @@ class Ingester:
         )
         self.store.upsert(
             SENTENCES,
-            [Point(sentence_id(t), {"source": src}, dense=v) for (t, src), v in zip(quotable.items(), sentence_vecs, strict=True)],
+            [Point(sentence_id(s), {"source": src}, dense=v) for (s, src), v in zip(quotable.items(), sentence_vecs, strict=True)],
         )
         per_source = Counter(c.source for c in chunks)
         states = [
