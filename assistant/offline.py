@@ -32,9 +32,12 @@ from ingest.embedding import Embedder
 MODEL_NAME = "offline"
 GUIDE_TYPES = [t for t in DOC_TYPES if t != "job_posting"]
 MAX_STEPS = 3  # tool rounds before answering with what there is
+# Passages read from the document search ranked first, beyond the one the search returned.
+READ_MORE = 3
 # Sentences quoted in an answer without figures.
-MOST_SENTENCES = 8
+MOST_SENTENCES = 10
 FEWEST_SENTENCES = 4
+SPREAD = 0.4  # how far below the best sentence (with its document's prior) a quoted one may score
 STREAM_CHARS = 48
 DECLINE = (
     "The corpus does not cover this question. It holds AI engineering job postings, role guides, learning paths, "
@@ -54,6 +57,8 @@ class Turn:
     earlier: list[str]
     steps: int = 0
     passages: list[Passage] = field(default_factory=list)
+    read: list[Passage] = field(default_factory=list)
+    did_read: bool = False
     results: list[Any] = field(default_factory=list)
     failed: list[tuple[ToolCallPart, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -67,6 +72,7 @@ def read_turn(messages: list[ModelMessage]) -> Turn:
     last, question = prompts[-1] if prompts else (0, "")
     turn = Turn(question, [q for _, q in prompts[:-1]])
     calls = {p.tool_call_id: p for m in messages[last:] if isinstance(m, ModelResponse) for p in m.parts if isinstance(p, ToolCallPart)}
+    turn.did_read = any(c.tool_name == "search_corpus" and c.args_as_dict().get("source") for c in calls.values())
     for at, m in enumerate(messages[last:], start=last):
         if isinstance(m, ModelResponse):
             turn.steps += 1
@@ -84,7 +90,11 @@ def read_turn(messages: list[ModelMessage]) -> Turn:
                     if at == len(messages) - 1:  # only the latest failures still need a relaxed retry
                         turn.failed.append((call, error))
             elif part.outcome == "success" and part.tool_name == "search_corpus":
-                turn.passages += _PASSAGES.validate_python(part.content)
+                found = _PASSAGES.validate_python(part.content)
+                if (call := calls.get(part.tool_call_id)) is not None and call.args_as_dict().get("source"):
+                    turn.read += found
+                else:
+                    turn.passages += found
             elif part.outcome == "success" and part.tool_name in _RESULT_TYPES:
                 turn.results.append(_RESULT_TYPES[part.tool_name].validate_python(part.content))
     return turn
@@ -160,8 +170,24 @@ class OfflineResponder:
         retries = [r[0] for call, err in turn.failed if (r := relax(call, err))] if turn.steps < MAX_STEPS else []
         if retries and not turn.answer_rejected:
             return ModelResponse(parts=retries)
+        if (read := self.read_more(intent, turn)) is not None:
+            return ModelResponse(parts=[read])
         answer = self.answer(intent, turn)
         return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, answer.model_dump())])
+
+    def read_more(self, intent: Intent, turn: Turn) -> ToolCallPart | None:
+        """For a question only the guides answer, a search within the document ranked first, as a reader would open it."""
+        if turn.results or not turn.passages or turn.did_read or turn.answer_rejected or turn.steps >= MAX_STEPS:
+            return None
+        if self._ranked(intent, turn).best < self._threshold(intent):
+            return None  # it will decline; nothing to read
+        return ToolCallPart("search_corpus", {"query": intent.text, "source": turn.passages[0].source, "limit": READ_MORE + 1})
+
+    def _threshold(self, intent: Intent) -> float:
+        return self.decline_below + (0 if intent.on_topic else compose.OFF_TOPIC_MARGIN)
+
+    def _ranked(self, intent: Intent, turn: Turn) -> compose.Ranked:
+        return compose.rank(intent.text, _unique(turn.passages), self.embedder)
 
     def answer(self, intent: Intent, turn: Turn) -> Answer:
         """Compose the answer from this turn's tool results."""
@@ -180,25 +206,28 @@ class OfflineResponder:
                 lines += compose.job_lines(result, cites)
         structured = bool(turn.results)
         # Postings are covered by the figures and job lists; the prose comes from the guides.
-        passages = [p for p in _unique(turn.passages) if not structured or p.doc_type != "job_posting"]
+        found = [p for p in _unique(turn.passages) if not structured or p.doc_type != "job_posting"]
+        passages = _unique(found + turn.read)
         ranked = compose.rank(intent.text, passages, self.embedder)
+        # Whether anything answers is judged on what the search found, not on more of its first document.
+        searched = max((r for u, r in zip(ranked.units, ranked.relevance, strict=True) if u.passage < len(found)), default=0.0)
         # After a rejected draft, answer again from the structured tool results only.
-        threshold = self.decline_below + (0 if intent.on_topic else compose.OFF_TOPIC_MARGIN)
-        if not structured and (turn.answer_rejected or ranked.best < threshold):
+        if not structured and (turn.answer_rejected or searched < self._threshold(intent)):
             return Answer(answer=DECLINE, citations=[], follow_ups=_follow_ups(intent, declined=True))
         chosen: list[int] = []
         if not turn.answer_rejected:
             seed = compose.best_of(ranked, passages, guide, 2) if guide else []
-            # Beside figures, guide sentences must be close to the best one.
-            floor = max(self.decline_below, ranked.best - (0.1 if structured else 0.2))
             if structured:
-                chosen = compose.mmr(ranked, 3, floor, seed)
+                # Beside figures, guide sentences must be close to the best one.
+                led = compose.with_source_prior(ranked, passages)
+                chosen = compose.mmr(led, 3, max(self.decline_below, led.best - 0.1), seed)
             else:
-                # Alone, led by the documents search ranked first; topped up from the rest when those say little.
-                led = compose.with_rank_prior(ranked)
-                chosen = compose.mmr(led, MOST_SENTENCES, max(self.decline_below, led.best - 0.2), seed)
+                # Alone, led by the document search ranked first; topped up from the rest when those say little.
+                led = compose.with_source_prior(ranked, passages)
+                chosen = compose.mmr(led, MOST_SENTENCES, max(self.decline_below, led.best - SPREAD), seed)
                 if len(chosen) < FEWEST_SENTENCES:
-                    chosen = compose.mmr(led, FEWEST_SENTENCES, floor, chosen)
+                    chosen = compose.mmr(led, FEWEST_SENTENCES, max(self.decline_below, ranked.best - SPREAD), chosen)
+                chosen += compose.runner_up(ranked, passages, chosen, compose.RUNNER_UP)
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))
 

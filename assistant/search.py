@@ -28,9 +28,9 @@ PARTITIONS = (
 
 
 def chunk_filter(
-    doc_types: Sequence[str] | None = None, city: str | None = None, company: str | None = None
+    doc_types: Sequence[str] | None = None, city: str | None = None, company: str | None = None, source: str | None = None
 ) -> Filter:
-    """Payload filter for the chunk fields users filter on."""
+    """Payload filter for the chunk fields users filter on; one source means reading that document, so no outline."""
     conds: list[Match] = []
     if doc_types:
         unknown = sorted(set(doc_types) - set(DOC_TYPES))
@@ -41,7 +41,9 @@ def chunk_filter(
         conds.append(Match("city", (city,)))
     if company:
         conds.append(Match("company", (company,)))
-    return Filter(must=tuple(conds))
+    if source:
+        conds.append(Match("source", (source,)))
+    return Filter(must=tuple(conds), must_not=(OUTLINE,) if source else ())
 
 
 def search(

@@ -136,17 +136,20 @@ def search_corpus(
     doc_types: list[DocType] | None = None,
     city: str | None = None,
     company: str | None = None,
+    source: str | None = None,
     limit: int = 5,
 ) -> list[Passage]:
     """Search the corpus (role guides, learning paths, interview notes, webinars, job postings) for passages.
 
     Use it for what a role involves, how to prepare, what to learn, and what the guides say.
+    Results come from different documents; to read more of one, search again with its `source`.
 
     Args:
         query: What to look for, in plain words.
         doc_types: Only these kinds of document: job_posting, learning_path, role_guide, interview, webinar, slides, portfolio, article.
         city: Only job-posting passages from this city.
         company: Only job-posting passages from this company.
+        source: Only passages from this document: a `source` from an earlier result.
         limit: How many passages (1-10).
     """
     deps = ctx.deps
@@ -156,9 +159,13 @@ def search_corpus(
             city = resolve_value("city", city, [str(f.value) for f in deps.store.facet(CHUNKS, "city", limit=ALL_VALUES)])
         if company:
             company = resolve_value("company", company, [str(f.value) for f in deps.store.facet(CHUNKS, "company", limit=ALL_VALUES)])
-        hits = search(deps.store, deps.embedder, query, flt=chunk_filter(doc_types, city, company), limit=max(1, min(limit, MAX_PASSAGES)))
+        # Reading one document wants several of its passages; otherwise one per document.
+        hits = search(deps.store, deps.embedder, query, flt=chunk_filter(doc_types, city, company, source),
+                      limit=max(1, min(limit, MAX_PASSAGES)), max_per_source=None if source else 1)
     except InputError as exc:
         raise ModelRetry(str(exc)) from exc
+    if source and not hits:
+        raise ModelRetry(f"no passages from {source!r}: use a `source` exactly as a search result gave it")
     out = []
     for h in hits:
         p = Passage(id=passage_id(h.chunk_id), source=h.source, title=h.title, section=h.section, page=h.page,

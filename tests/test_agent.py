@@ -57,6 +57,40 @@ def test_scripted_model_searches_then_answers_from_the_result(tiny: Services) ->
     assert result.citations[0].quote
 
 
+READ = "field-guide/learning-paths/from-data-engineer.md"
+
+
+def _read_then_answer(source: str, seen: list[ToolReturnPart]) -> FunctionModel:
+    """A model that searches within one document, records what came back, then answers from it."""
+
+    def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        returns = _returns(messages, "search_corpus")
+        if not returns:
+            return ModelResponse(parts=[ToolCallPart("search_corpus", {"query": "evaluation", "source": source, "limit": 4})])
+        seen.extend(returns)
+        if returns[-1].outcome == "retried":
+            return ModelResponse(parts=[ToolCallPart("search_corpus", {"query": "evaluation", "source": READ, "limit": 4})])
+        return _answer("Evaluation matters [1].", (1, returns[-1].content[0].id))
+
+    return FunctionModel(respond)
+
+
+def test_search_within_a_source_returns_several_passages_of_that_document_only(tiny: Services) -> None:
+    seen: list[ToolReturnPart] = []
+    with career_agent().override(model=_read_then_answer(READ, seen)):
+        ask(tiny, "what should a data engineer learn?")
+    passages = seen[-1].content
+    assert len(passages) > 1 and {p.source for p in passages} == {READ}
+
+
+def test_search_within_an_unknown_source_asks_the_model_for_a_real_one(tiny: Services) -> None:
+    seen: list[ToolReturnPart] = []
+    with career_agent().override(model=_read_then_answer("field-guide/no-such-guide.md", seen)):
+        result = ask(tiny, "what should a data engineer learn?")
+    assert seen[0].outcome == "retried" and "no passages from 'field-guide/no-such-guide.md'" in str(seen[0].content)
+    assert [c.source for c in result.citations] == [READ]
+
+
 def test_invented_citation_is_rejected_and_the_retry_recovers(tiny: Services) -> None:
     def final(messages: list[ModelMessage]) -> ModelResponse:
         if not _feedback(messages):

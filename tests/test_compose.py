@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.compose import Ranked, Unit, mmr, with_rank_prior
+from assistant.compose import Ranked, Unit, mmr, split_units, with_source_prior
+from assistant.tools import Passage
 
 
 def _ranked(relevance: list[float], passages: list[int]) -> Ranked:
@@ -13,12 +14,42 @@ def _ranked(relevance: list[float], passages: list[int]) -> Ranked:
     return Ranked([Unit(f"sentence {i}", p) for i, p in enumerate(passages)], relevance, vectors)
 
 
-def test_rank_prior_adds_more_for_earlier_passages() -> None:
-    prior = with_rank_prior(_ranked([0.5, 0.5, 0.5], [0, 1, 3]), weight=0.2)
-    assert prior.relevance == pytest.approx([0.7, 0.6, 0.55])
+def _passages(*sources: str) -> list[Passage]:
+    return [Passage(id=f"doc:{i}", source=s, title=s, doc_type="role_guide", score=0.0, text="") for i, s in enumerate(sources)]
 
 
-def test_rank_prior_lets_the_top_document_win_a_near_tie() -> None:
+def _passage(section: str, text: str) -> Passage:
+    return Passage(id="doc:1", source="deck.pdf", title="Deck", section=section, doc_type="slides", score=0.0, text=text)
+
+
+@pytest.mark.parametrize("section", ["Today's Agenda", "Interview Process > Contents", "Table of contents"])
+def test_navigation_sections_give_no_sentences(section: str) -> None:
+    assert split_units([_passage(section, "- Interview process - the typical steps and what to expect in each of them")]) == []
+
+
+def test_content_sections_give_their_sentences() -> None:
+    units = split_units([_passage("Most Common Steps", "- Hiring manager interview - a deep dive of forty-five to sixty minutes")])
+    assert [u.text for u in units] == ["Hiring manager interview - a deep dive of forty-five to sixty minutes"]
+
+
+def test_source_prior_adds_more_for_documents_found_earlier() -> None:
+    prior = with_source_prior(_ranked([0.5, 0.5, 0.5], [0, 1, 2]), _passages("a.md", "b.md", "c.md"), weight=0.2, lead=0.0)
+    assert prior.relevance == pytest.approx([0.7, 0.6, 0.5 + 0.2 / 3])
+
+
+def test_source_prior_ranks_a_document_by_its_first_passage() -> None:
+    # A passage read later from the first document keeps that document's place.
+    prior = with_source_prior(_ranked([0.5, 0.5], [1, 2]), _passages("a.md", "b.md", "a.md"), weight=0.2, lead=0.0)
+    assert prior.relevance == pytest.approx([0.6, 0.7])
+
+
+def test_lead_bonus_goes_to_the_first_document_only() -> None:
+    prior = with_source_prior(_ranked([0.5, 0.5], [0, 1]), _passages("a.md", "b.md"), weight=0.0, lead=0.1)
+    assert prior.relevance == pytest.approx([0.6, 0.5])
+
+
+def test_source_prior_lets_the_top_document_win_a_near_tie() -> None:
     ranked = _ranked([0.50, 0.52], [0, 4])
+    passages = _passages("a.md", "b.md", "c.md", "d.md", "e.md")
     assert mmr(ranked, 1, 0.0) == [1]
-    assert mmr(with_rank_prior(ranked, weight=0.2), 1, 0.0) == [0]
+    assert mmr(with_source_prior(ranked, passages, weight=0.2, lead=0.0), 1, 0.0) == [0]

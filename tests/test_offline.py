@@ -118,6 +118,24 @@ def test_declines_without_citations_when_nothing_relevant_is_retrieved(tiny: Ser
     assert len(result.follow_ups) == 2
 
 
+def test_guide_question_reads_more_of_the_first_document_and_quotes_it(tiny: Services) -> None:
+    result = _ask(tiny, "How should a data engineer build an evaluation set?")
+    (first, read) = [(t.name, t.args) for t in result.tools]
+    assert first[0] == read[0] == "search_corpus" and "source" not in first[1]
+    assert read[1]["source"] in {c.source for c in result.citations}
+
+
+def test_figure_question_reads_no_document(tiny: Services) -> None:
+    result = _ask(tiny, "What share of AI engineer job postings ask for Kubernetes?")
+    assert not [t for t in result.tools if t.args.get("source")]
+
+
+def test_declined_question_reads_no_document(tiny: Services) -> None:
+    with career_agent().override(model=offline_model(_Unrelated(), 0.42)):  # type: ignore[arg-type]
+        result = ask(tiny, "How do I bake sourdough bread?")
+    assert [t.name for t in result.tools] == ["search_corpus"]
+
+
 def test_follow_up_question_uses_the_conversation(tiny: Services) -> None:
     first = _ask(tiny, "What should a data engineer learn to become an AI engineer?")
     second = _ask(tiny, "And for a backend engineer?", history=first.history)
@@ -159,7 +177,9 @@ def _ask_real(services: Services, question: str, history: Sequence[AskResult] = 
         ("What kind of take-home assignments do AI engineer candidates get?",
          {"field-guide/interview/questions/06-home-assignments.md", "field-guide/webinars/04-take-home-assignments.md",
           "field-guide/interview/data/research-exports/home-assignments.md"}),
-        ("What projects should I build to get hired as an AI engineer?", {"field-guide/portfolio/README.md"}),
+        # The hiring guide's "Portfolio Strategy" section answers this as well: "Build 2-3 end-to-end projects".
+        ("What projects should I build to get hired as an AI engineer?",
+         {"field-guide/portfolio/README.md", "field-guide/interview/03-get-hired.md"}),
     ],
 )
 def test_offline_cites_the_guide_that_answers(full_index: Services, question: str, sources: set[str]) -> None:
