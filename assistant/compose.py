@@ -22,7 +22,7 @@ from ingest.sentences import quotable_sentences
 # for questions without any, which no in-scope question was.
 DECLINE_BELOW = 0.31
 OFF_TOPIC_MARGIN = 0.15
-# Added to a sentence's relevance when an answer has no figures: weight / (1 + its document's place
+# Added to a guide sentence's relevance: weight / (1 + its document's place
 # in the search results), and a bonus for the first document. The search ranking (dense, BM25 and
 # titles fused) knows better than one sentence's cosine which document answers: it put an expected
 # document first for 78% of the eval's guide questions, the best single sentence for 50%.
@@ -112,16 +112,19 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder) -> Rank
     return Ranked(units, _cosines(_unit_rows(vectors), _unit_rows([q])[0]).tolist(), vectors)
 
 
-def with_source_prior(
-    ranked: Ranked, passages: Sequence[Passage], weight: float = SOURCE_PRIOR, lead: float = LEAD_BONUS
-) -> Ranked:
-    """The units with weight / (1 + their document's place) added, and `lead` more for the first document.
-
-    A document's place is the order in which it first appears in the passages (search order).
-    """
+def document_places(passages: Sequence[Passage]) -> dict[str, int]:
+    """Each document's place (0 = first) in the order its passages first appear, which is search order."""
     place: dict[str, int] = {}
     for p in passages:
         place.setdefault(p.source, len(place))
+    return place
+
+
+def with_source_prior(
+    ranked: Ranked, passages: Sequence[Passage], weight: float = SOURCE_PRIOR, lead: float = LEAD_BONUS
+) -> Ranked:
+    """The units with weight / (1 + their document's place) added, and `lead` more for the first document."""
+    place = document_places(passages)
     relevance = []
     for u, r in zip(ranked.units, ranked.relevance, strict=True):
         at = place[passages[u.passage].source]
@@ -154,10 +157,8 @@ def mmr(ranked: Ranked, k: int, floor: float, seed: Sequence[int] = ()) -> list[
 
 def runner_up(ranked: Ranked, passages: Sequence[Passage], chosen: list[int], within: float) -> list[int]:
     """The best unit of the second document found, when it scores within `within` of the best unit and none is chosen yet."""
-    sources = list(dict.fromkeys(p.source for p in passages))
-    if len(sources) < 2:
-        return []
-    second = [i for i, u in enumerate(ranked.units) if passages[u.passage].source == sources[1]]
+    place = document_places(passages)
+    second = [i for i, u in enumerate(ranked.units) if place[passages[u.passage].source] == 1]
     if any(i in chosen for i in second):
         return []
     best = max(second, key=lambda i: ranked.relevance[i], default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.compose import Ranked, Unit, mmr, split_units, with_source_prior
+from assistant.compose import Ranked, Unit, mmr, runner_up, split_units, with_source_prior
 from assistant.tools import Passage
 
 
@@ -53,3 +53,13 @@ def test_source_prior_lets_the_top_document_win_a_near_tie() -> None:
     passages = _passages("a.md", "b.md", "c.md", "d.md", "e.md")
     assert mmr(ranked, 1, 0.0) == [1]
     assert mmr(with_source_prior(ranked, passages, weight=0.2, lead=0.0), 1, 0.0) == [0]
+
+
+def test_runner_up_adds_the_second_documents_best_sentence_when_close() -> None:
+    ranked = _ranked([0.60, 0.40, 0.55], [0, 1, 1])
+    assert runner_up(ranked, _passages("a.md", "b.md"), [0], within=0.1) == [2]
+
+
+def test_runner_up_adds_nothing_when_the_second_document_is_far_behind() -> None:
+    ranked = _ranked([0.60, 0.40], [0, 1])
+    assert runner_up(ranked, _passages("a.md", "b.md"), [0], within=0.1) == []
