@@ -35,6 +35,7 @@ MMR_LAMBDA = 0.7
 # Sections that list what a document covers rather than say anything (a deck's agenda, a guide's contents).
 NAVIGATION = re.compile(r"(?:table of )?contents$|(?:today's )?agenda$", re.IGNORECASE)
 NEAR_DUPLICATE = 0.85
+DROPPED = float("-inf")  # below any floor, so `mmr` never picks the unit
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,12 @@ def mmr(ranked: Ranked, k: int, floor: float, seed: Sequence[int] = ()) -> list[
     return chosen
 
 
+def only(ranked: Ranked, keep: Sequence[bool]) -> Ranked:
+    """The same units, with those not kept scored below anything an answer quotes."""
+    relevance = [r if k else DROPPED for r, k in zip(ranked.relevance, keep, strict=True)]
+    return Ranked(ranked.units, relevance, ranked.vectors)
+
+
 def runner_up(ranked: Ranked, passages: Sequence[Passage], chosen: list[int], within: float) -> list[int]:
     """The best unit of the second document found, when it scores within `within` of the best unit and none is chosen yet."""
     place = document_places(passages)
@@ -225,7 +232,9 @@ def figure_lines(fig: Figures, cites: Cites) -> list[str]:
         lines += ["", "| Name | Postings | Share |", "| --- | --- | --- |"]
         lines += [f"| {r.label} | {r.count:,} of {r.total:,} | {r.share} |" for r in rest]
     if fig.examples:
-        shown = [f"[{e.title} — {e.company}]({e.url}) {cites.mark(e.id)}" if e.url else f"{e.title} — {e.company} {cites.mark(e.id)}" for e in fig.examples[:3]]
+        # A posting can be the example for two skills; it is shown once.
+        examples = list({e.id: e for e in fig.examples}.values())[:3]
+        shown = [f"[{e.title} — {e.company}]({e.url}) {cites.mark(e.id)}" if e.url else f"{e.title} — {e.company} {cites.mark(e.id)}" for e in examples]
         lines += ["", "Example postings: " + "; ".join(shown)]
     return lines + [""]
 

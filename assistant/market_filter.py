@@ -79,16 +79,22 @@ def parse_filter(text: str) -> MarketFilter:
     return MarketFilter(**values, skills=tuple(skills))
 
 
+# Everyday names of cities the postings store under another name.
+CITY_NAMES = {"nyc": "new york", "new york city": "new york", "la": "los angeles", "sf": "san francisco"}
+
+
 def _norm(value: str) -> str:
     return re.sub(r"[\s_\-]+", " ", value.casefold()).strip()
 
 
 def resolve_value(key: str, value: str, stored: list[str]) -> str:
-    """The stored value a user meant: exact, then case/separator-insensitive, then unique word prefix."""
+    """The stored value a user meant: exact, then case/separator-insensitive (and a city's everyday name), then unique word prefix."""
     if value in stored:
         return value
     by_norm = {_norm(s): s for s in stored}
     wanted = _norm(value)
+    if key == "city":
+        wanted = CITY_NAMES.get(wanted, wanted)
     if wanted in by_norm:
         return by_norm[wanted]
     prefixed = [s for n, s in by_norm.items() if n.startswith(wanted + " ")]

@@ -9,7 +9,8 @@ answer goes through the same output validator as any model's.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -39,6 +40,8 @@ MOST_SENTENCES = 10
 FEWEST_SENTENCES = 4
 SPREAD = 0.4  # how far below the best sentence (with its document's prior) a quoted one may score
 STREAM_CHARS = 48
+# A guide sentence about pay, the only kind quoted beside pay figures.
+PAY = re.compile(r"\b(?:salar\w*|pay|paid|compensation|total comp|earn\w*|wages?|premium|equity)\b|\$\s?\d", re.IGNORECASE)
 DECLINE = (
     "The corpus does not cover this question. It holds AI engineering job postings, role guides, learning paths, "
     "interview notes and webinars, so I can help with skills, roles, transitions, interviews and who is hiring."
@@ -218,8 +221,10 @@ class OfflineResponder:
         if not turn.answer_rejected:
             seed = compose.best_of(ranked, passages, guide, 2) if guide else []
             if structured:
-                # Beside figures, guide sentences must be close to the best one.
-                led = compose.with_source_prior(ranked, passages)
+                # Beside figures, guide sentences must be on their subject and close to the best one.
+                fits = on_subject(intent, guide, self.taxonomy)
+                keep = [fits(passages[u.passage].source, u.text) for u in ranked.units]
+                led = compose.only(compose.with_source_prior(ranked, passages), keep)
                 chosen = compose.mmr(led, 3, max(self.decline_below, led.best - 0.1), seed)
             else:
                 # Alone, led by the document search ranked first; topped up from the rest when those say little.
@@ -245,6 +250,19 @@ class OfflineResponder:
             for start in range(0, len(args), STREAM_CHARS):
                 name = part.tool_name if start == 0 else None
                 yield {i: DeltaToolCall(name=name, json_args=args[start : start + STREAM_CHARS], tool_call_id=part.tool_call_id)}
+
+
+def on_subject(intent: Intent, guide: str | None, taxonomy: Taxonomy) -> Callable[[str, str], bool]:
+    """Whether a guide sentence (source, text) may stand beside structured results: from the background's own
+    guide beside a skill gap, about pay beside pay figures, naming an asked skill beside skill figures."""
+    if guide:
+        return lambda source, _: source == guide
+    if intent.measure == "pay":
+        return lambda _, text: PAY.search(text) is not None
+    if intent.kind == "figures" and intent.slots.skills:
+        asked = set(intent.slots.skills)
+        return lambda _, text: any(m.skill in asked for m in taxonomy.match_text(text))
+    return lambda _, __: True
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

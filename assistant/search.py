@@ -13,6 +13,7 @@ from ingest.chunking import OUTLINE_SECTION
 from ingest.embedding import Embedder
 
 MAX_QUERY_CHARS = 2000
+TIE_MARGIN = 10
 POSTING = Match("doc_type", ("job_posting",))
 OUTLINE = Match("section", (OUTLINE_SECTION,))
 # Three slices, each ranked on its own and fused with weighted RRF. Postings are 90% of the chunks:
@@ -68,7 +69,8 @@ def search(
         return []
     if sparse is not None and not sparse.indices:
         sparse = None
-    fetch = limit if max_per_source is None else min(max(limit * 5, 50), 100)
+    # RRF scores tie often (they come from ranks); fetching past the limit lets the id settle a tie at the cut.
+    fetch = limit + TIE_MARGIN if max_per_source is None else min(max(limit * 5, 50), 100)
     records = store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=fetch, partitions=PARTITIONS)
     if mode == "hybrid":
         records = title_match.rerank(records, query)

@@ -58,7 +58,10 @@ def _roles(found: set[str]) -> set[str]:
 def rerank(records: Sequence[Record], query: str) -> list[Record]:
     """Records re-scored with the title ranking fused in, in the order given (the caller sorts)."""
     wanted = terms(query)
-    full = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) for r in records}
+    # Titles with equal scores keep the order of their documents' best records; the store returns
+    # records with equal scores in no fixed order, so the id settles those.
+    ordered = sorted(records, key=lambda r: (-r.score, r.id))
+    full = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) for r in ordered}
     asker = _roles(wanted)
     # A title for another role than the one the question names gets a rank below every other title.
     other = {src for src, t in full.items() if asker and (roles := _roles(t)) and not roles & asker}

@@ -57,6 +57,11 @@ def test_filter_values_resolve_case_and_prefix(store: Store) -> None:
     assert (share.count, share.total) == (1, 1)
 
 
+@pytest.mark.parametrize("name", ["New York City", "NYC", "nyc"])
+def test_a_city_resolves_from_its_everyday_name(store: Store, name: str) -> None:
+    assert market.skill_share(store, TAX, "Python", MarketFilter(city=name)).filters.city == "New York"
+
+
 def test_date_range_filter(store: Store) -> None:
     assert market.skill_share(store, TAX, "AWS", MarketFilter(since="2026-02-01")).total == 5
     assert market.skill_share(store, TAX, "AWS", MarketFilter(until="2026-01-31")).count == 2

@@ -12,10 +12,12 @@ from assistant.agent import career_agent
 from assistant.ask import AskResult, ask, ask_stream
 from assistant.intent import detect
 from assistant.market_filter import MarketFilter
-from assistant.offline import DECLINE, offline_model, plan
+from assistant.offline import DECLINE, offline_model, on_subject, plan
 from assistant.services import Services
 from assistant.skills import Taxonomy
 from tests.agent_fixtures import NEVER_DECLINE, tiny  # noqa: F401  (fixture)
+
+TAX = Taxonomy.load()
 
 
 @pytest.mark.parametrize(
@@ -86,6 +88,29 @@ def test_figure_answer_states_the_market_figure(tiny: Services) -> None:
     result = _ask(tiny, "What share of AI engineer job postings ask for Kubernetes?")
     assert f"{share.count} of {share.total} postings ({100 * share.share:.1f}%)" in result.answer
     assert result.citations[0].kind == "figure"
+
+
+def _guide_quotes(result: AskResult) -> list[tuple[str, str]]:
+    return [(c.source, c.quote) for c in result.citations if c.kind == "passage"]
+
+
+def test_beside_a_skill_figure_guides_are_quoted_only_where_they_name_the_skill(tiny: Services) -> None:
+    quotes = _guide_quotes(_ask(tiny, "What share of AI engineer job postings ask for LangGraph?"))
+    assert quotes and all("LangGraph" in q for _, q in quotes)
+
+
+def test_beside_pay_figures_guides_are_quoted_only_where_they_speak_of_pay(tiny: Services) -> None:
+    # No fixture guide says anything about pay.
+    assert _guide_quotes(_ask(tiny, "What do AI engineers earn in New York?")) == []
+
+
+def test_beside_a_skill_gap_guides_are_quoted_from_the_background_learning_path() -> None:
+    fits = on_subject(detect("What should a data engineer learn to become an AI engineer?", [], TAX), "a/from-de.md", TAX)
+    assert fits("a/from-de.md", "Learn evaluation.") and not fits("a/skills.md", "Learn evaluation.")
+
+
+def test_guides_alone_are_quoted_on_any_subject() -> None:
+    assert on_subject(detect("How do I prepare for interviews?", [], TAX), None, TAX)("a/x.md", "Practise system design.")
 
 
 def test_job_lookup_lists_matching_postings_with_urls(tiny: Services) -> None:

@@ -11,7 +11,9 @@ from assistant.errors import IndexMissingError, InputError
 from assistant.search import chunk_filter, search
 from assistant.services import Services
 from assistant.skills import Taxonomy
-from assistant.store.base import Store
+from assistant.schema import stable_id
+from assistant.store.base import Point, SparseVec, Store
+from assistant.store.collections import CHUNKS, specs
 from assistant.store.edge import EdgeStore
 from ingest.chunking import ChunkSpec
 from ingest.pipeline import Ingester
@@ -132,3 +134,42 @@ def test_outline_chunk_is_replaced_by_a_passage_of_its_document(tmp_path: Path) 
     hits = search(store, embedder, "pipelines guide parts", limit=5)
     store.close()
     assert [h.source for h in hits] == ["guide.md"] and hits[0].section != "Outline"
+
+
+
+class _TwoWords:
+    """Embeds every query as the first axis, densely and as the first sparse term."""
+
+    dim = 2
+
+    def query(self, text: str) -> list[float]:
+        return [1.0, 0.0]
+
+    def sparse_query(self, text: str) -> SparseVec:
+        return SparseVec([0], [1.0])
+
+
+def _tied_store(path: Path, order: list[int]) -> Store:
+    """Chunks 0 and 1 swap places between the dense and the sparse ranking, so their fused scores tie exactly."""
+    store = EdgeStore.open(path)
+    for name, spec in specs(2).items():
+        store.ensure_collection(name, spec)
+    vectors = [([1.0, 0.0], 0.5), ([0.9, 0.43589], 1.0), ([0.5, 0.866], 0.1)]
+    points = [
+        Point(stable_id(f"tied:{i}"), {"source": "guide.md", "doc_type": "role_guide", "title": "Guide", "section": f"S{i}",
+                                       "text": f"passage {i}", "position": i},
+              dense=dense, sparse=SparseVec([0], [weight]))
+        for i, (dense, weight) in enumerate(vectors)
+    ]
+    store.upsert(CHUNKS, [points[i] for i in order])
+    return store
+
+
+def test_a_tie_at_the_cut_is_settled_by_id_whatever_order_the_store_holds(tmp_path: Path) -> None:
+    found = set()
+    for n, order in enumerate(([0, 1, 2], [1, 0, 2], [2, 1, 0], [2, 0, 1])):
+        store = _tied_store(tmp_path / str(n), order)
+        hits = search(store, _TwoWords(), "q", flt=chunk_filter(source="guide.md"), limit=1, max_per_source=None)  # type: ignore[arg-type]
+        found.add(hits[0].chunk_id)
+        store.close()
+    assert found == {min(stable_id("tied:0"), stable_id("tied:1"))}

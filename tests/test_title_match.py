@@ -57,3 +57,10 @@ def test_a_question_naming_no_role_penalises_no_title() -> None:
     records = [_record("de.md", "From Data Engineer to AI Engineer", 0.5), _record("x.md", "Interview FAQ", 0.4)]
     rescored = {r.id: r.score for r in rerank(records, "how long do AI engineer interviews take")}
     assert rescored["de.md"] >= 0.5
+
+
+def test_equal_titles_and_scores_rescore_the_same_in_any_order() -> None:
+    # The store returns records with equal scores in no fixed order.
+    records = [_record("a.md", "Evaluation Guide", 0.5), _record("b.md", "Evaluation Notes", 0.5), _record("c.md", "Hiring", 0.4)]
+    forward = {r.id: r.score for r in rerank(records, "evaluation")}
+    assert forward == {r.id: r.score for r in rerank(records[::-1], "evaluation")}
