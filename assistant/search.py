@@ -69,13 +69,13 @@ def search(
         return []
     if sparse is not None and not sparse.indices:
         sparse = None
-    # RRF scores tie often (they come from ranks); fetching past the limit lets the id settle a tie at the cut.
-    fetch = limit + TIE_MARGIN if max_per_source is None else min(max(limit * 5, 50), 100)
-    records = store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=fetch, partitions=PARTITIONS)
+    fetch = limit if max_per_source is None else min(max(limit * 5, 50), 100)
+    # The store returns records with equal scores (RRF scores come from ranks and tie often) in no
+    # fixed order: fetching past the cut and sorting by id keeps the same candidates in the same order.
+    found = store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=fetch + TIE_MARGIN, partitions=PARTITIONS)
+    records = sorted(found, key=_settled)[:fetch]
     if mode == "hybrid":
-        records = title_match.rerank(records, query)
-    # The store breaks exact RRF ties in no fixed order; the id makes results repeatable.
-    records = sorted(records, key=lambda r: (-r.score, r.id))
+        records = sorted(title_match.rerank(records, query), key=_settled)
     hits: list[Hit] = []
     used: set[str] = set()
     per_document: dict[str, int] = {}
@@ -96,6 +96,11 @@ def search(
     return hits
 
 
+def _settled(record: Record) -> tuple[float, str]:
+    """Best score first, then id: the same order whatever order the store returned ties in."""
+    return (-record.score, record.id)
+
+
 def _passage_for(
     store: Store, outline: Record, records: Sequence[Record], used: set[str], dense: list[float] | None, sparse: SparseVec | None
 ) -> Record:
@@ -107,6 +112,7 @@ def _passage_for(
     )
     if best is None:
         flt = Filter(must=(Match("source", (source,)),), must_not=(OUTLINE,))
-        found = [r for r in store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=3) if r.id not in used]
+        found = sorted(store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=3 + TIE_MARGIN), key=_settled)
+        found = [r for r in found[:3] if r.id not in used]
         best = found[0] if found else None
     return outline if best is None else Record(best.id, best.payload, outline.score)
