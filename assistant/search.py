@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from assistant import query_terms, title_match
 from assistant.errors import InputError, IndexMissingError
 from assistant.schema import DOC_TYPES, Hit
-from assistant.store.base import Filter, Match, Partition, Record, SearchMode, SparseVec, Store
+from assistant.store.base import Filter, Match, Partition, Record, SearchMode, SparseVec, Store, best_first
 from assistant.store.collections import CHUNKS, hit_from_record
 from ingest.chunking import OUTLINE_SECTION
 from ingest.embedding import Embedder
@@ -73,9 +73,9 @@ def search(
     # The store returns records with equal scores (RRF scores come from ranks and tie often) in no
     # fixed order: fetching past the cut and sorting by id keeps the same candidates in the same order.
     found = store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=fetch + TIE_MARGIN, partitions=PARTITIONS)
-    records = sorted(found, key=_settled)[:fetch]
+    records = sorted(found, key=best_first)[:fetch]
     if mode == "hybrid":
-        records = sorted(title_match.rerank(records, query), key=_settled)
+        records = sorted(title_match.rerank(records, query), key=best_first)
     hits: list[Hit] = []
     used: set[str] = set()
     per_document: dict[str, int] = {}
@@ -96,11 +96,6 @@ def search(
     return hits
 
 
-def _settled(record: Record) -> tuple[float, str]:
-    """Best score first, then id: the same order whatever order the store returned ties in."""
-    return (-record.score, record.id)
-
-
 def _passage_for(
     store: Store, outline: Record, records: Sequence[Record], used: set[str], dense: list[float] | None, sparse: SparseVec | None
 ) -> Record:
@@ -112,7 +107,7 @@ def _passage_for(
     )
     if best is None:
         flt = Filter(must=(Match("source", (source,)),), must_not=(OUTLINE,))
-        found = sorted(store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=3 + TIE_MARGIN), key=_settled)
+        found = sorted(store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=3 + TIE_MARGIN), key=best_first)
         found = [r for r in found[:3] if r.id not in used]
         best = found[0] if found else None
     return outline if best is None else Record(best.id, best.payload, outline.score)

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from assistant.store.base import Record
+from assistant.store.base import Record, best_first
 
 WEIGHT = 1.0
 RRF_K = 2  # the store's RRF constant, so a title rank is worth what a store rank is worth
@@ -60,7 +60,7 @@ def rerank(records: Sequence[Record], query: str) -> list[Record]:
     wanted = terms(query)
     # Titles with equal scores keep the order of their documents' best records; the store returns
     # records with equal scores in no fixed order, so the id settles those.
-    ordered = sorted(records, key=lambda r: (-r.score, r.id))
+    ordered = sorted(records, key=best_first)
     full = {r.payload.get("source", r.id): terms(str(r.payload.get("title", ""))) for r in ordered}
     asker = _roles(wanted)
     # A title for another role than the one the question names gets a rank below every other title.

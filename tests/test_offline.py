@@ -38,23 +38,23 @@ TAX = Taxonomy.load()
     ],
 )
 def test_intent_of_representative_questions(question: str, kind: str, measure: str | None) -> None:
-    intent = detect(question, [], Taxonomy.load())
+    intent = detect(question, [], TAX)
     assert (intent.kind, intent.measure) == (kind, measure)
 
 
 def test_follow_up_keeps_the_intent_and_swaps_the_background() -> None:
-    intent = detect("and for a data scientist?", ["What should a data engineer learn to become an AI engineer?"], Taxonomy.load())
+    intent = detect("and for a data scientist?", ["What should a data engineer learn to become an AI engineer?"], TAX)
     assert (intent.kind, intent.slots.background) == ("gap", "data-scientist")
     assert "data scientist" in intent.text and "data engineer" not in intent.text
 
 
 def test_follow_up_place_replaces_the_place() -> None:
-    intent = detect("What about London?", ["Which companies in Berlin want LangGraph?"], Taxonomy.load())
+    intent = detect("What about London?", ["Which companies in Berlin want LangGraph?"], TAX)
     assert (intent.kind, intent.slots.city, intent.slots.skills) == ("jobs", "London", ("LangGraph",))
 
 
 def _calls(question: str) -> list[tuple[str, dict[str, object]]]:
-    return [(c.tool_name, c.args_as_dict()) for c in plan(detect(question, [], Taxonomy.load()))]
+    return [(c.tool_name, c.args_as_dict()) for c in plan(detect(question, [], TAX))]
 
 
 def test_plan_for_a_transition_calls_skill_gap_and_searches_the_guides() -> None:

@@ -88,6 +88,11 @@ class Record:
     score: float = 0.0
 
 
+def best_first(record: Record) -> tuple[float, str]:
+    """Sort key: best score first, then id, so records with equal scores keep one order however a store returned them."""
+    return (-record.score, record.id)
+
+
 @dataclass(frozen=True)
 class FacetCount:
     """How many points have this value in the faceted field."""
