@@ -96,6 +96,19 @@ def parse_compensation(text: str | None, default_currency: str | None = None) ->
     return None
 
 
+_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+_PER = {"year": "a year", "month": "a month", "week": "a week", "day": "a day", "hour": "an hour"}
+
+
+def describe(pay: Pay) -> str:
+    """The range as a reader writes it: "$175,000-$225,000 a year", "40-50 CAD an hour", "$90,000 a year"."""
+    sign = _SIGNS.get(pay.currency, "")
+    amounts = [f"{sign}{v:,.0f}" for v in dict.fromkeys((pay.min, pay.max))]
+    if sign or pay.currency != UNKNOWN_CURRENCY:
+        return f"{'-'.join(amounts)}{'' if sign else ' ' + pay.currency} {_PER[pay.period]}"
+    return f"{'-'.join(amounts)} {_PER[pay.period]} (currency not stated)"
+
+
 def currency_for_country(country: str | None) -> str | None:
     """ISO currency for a country name or code ("USA", "GBR", "Germany"); None when unknown."""
     return _COUNTRY_CURRENCY.get(country.strip().casefold()) if country else None

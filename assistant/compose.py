@@ -22,15 +22,13 @@ from ingest.sentences import quotable_sentences
 # for questions without any, which no in-scope question was.
 DECLINE_BELOW = 0.31
 OFF_TOPIC_MARGIN = 0.15
-# Added to a guide sentence's relevance: weight / (1 + its document's place
-# in the search results), and a bonus for the first document. The search ranking (dense, BM25 and
-# titles fused) knows better than one sentence's cosine which document answers: it put an expected
-# document first for 78% of the eval's guide questions, the best single sentence for 50%.
-# Measured on the 199 eval cases in evals/README.md.
+# Beside figures, added to a guide sentence's relevance: weight / (1 + its document's place in the
+# search results), and a bonus for the first document. The search ranking (dense, BM25 and titles
+# fused) knows better than one sentence's cosine which document answers: it put an expected document
+# first for 78% of the eval's guide questions, the best single sentence for 50%. Guide-only answers
+# go further and quote the first document alone (`offline.OfflineResponder.answer`).
 SOURCE_PRIOR = 0.5
 LEAD_BONUS = 0.1
-# The second document found still gets its best sentence in when that is this close to the best one.
-RUNNER_UP = 0.1
 MMR_LAMBDA = 0.7
 # Sections that list what a document covers rather than say anything (a deck's agenda, a guide's contents).
 NAVIGATION = re.compile(r"(?:table of )?contents$|(?:today's )?agenda$", re.IGNORECASE)
@@ -162,16 +160,6 @@ def only(ranked: Ranked, keep: Sequence[bool]) -> Ranked:
     return Ranked(ranked.units, relevance, ranked.vectors)
 
 
-def runner_up(ranked: Ranked, passages: Sequence[Passage], chosen: list[int], within: float) -> list[int]:
-    """The best unit of the second document found, when it scores within `within` of the best unit and none is chosen yet."""
-    place = document_places(passages)
-    second = [i for i, u in enumerate(ranked.units) if place[passages[u.passage].source] == 1]
-    if any(i in chosen for i in second):
-        return []
-    best = max(second, key=lambda i: ranked.relevance[i], default=None)
-    return [best] if best is not None and ranked.relevance[best] >= ranked.best - within else []
-
-
 def best_of(ranked: Ranked, passages: Sequence[Passage], source: str, k: int) -> list[int]:
     """The k most relevant units from one document."""
     own = [i for i, u in enumerate(ranked.units) if passages[u.passage].source == source]
@@ -234,7 +222,8 @@ def figure_lines(fig: Figures, cites: Cites) -> list[str]:
     if fig.examples:
         # A posting can be the example for two skills; it is shown once.
         examples = list({e.id: e for e in fig.examples}.values())[:3]
-        shown = [f"[{e.title} — {e.company}]({e.url}) {cites.mark(e.id)}" if e.url else f"{e.title} — {e.company} {cites.mark(e.id)}" for e in examples]
+        shown = [(f"[{e.title} — {e.company}]({e.url})" if e.url else f"{e.title} — {e.company}")
+                 + (f", {e.pay}" if e.pay else "") + f" {cites.mark(e.id)}" for e in examples]
         lines += ["", "Example postings: " + "; ".join(shown)]
     return lines + [""]
 

@@ -30,6 +30,7 @@ class PostingRef:
     city: str | None
     url: str | None
     source: str
+    pay: str | None = None  # as `compensation.describe` writes it, for the examples behind a pay figure
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> PostingRef:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from assistant.compensation import currency_for_country, parse_compensation
+from assistant.compensation import currency_for_country, describe, parse_compensation
 from assistant.market import PostingRef
 from assistant.market_filter import MarketFilter, resolve
 from assistant.skills import Taxonomy
@@ -71,6 +71,7 @@ def pay_stats(
     fields = list(dict.fromkeys(["compensation", "country", *([by] if by else [])]))
     values: dict[tuple[str | None, str], list[float]] = defaultdict(list)
     example_ids: dict[tuple[str | None, str], list[str]] = defaultdict(list)
+    example_pay: dict[str, str] = {}
     unparsed: list[str] = []
     not_listed = 0
     for record in store.scroll(POSTINGS, seg.store_filter, fields=fields, batch=SCROLL_BATCH):
@@ -88,9 +89,10 @@ def pay_stats(
         values[key].append(yearly.mid)
         if len(example_ids[key]) < EXAMPLES_PER_GROUP:
             example_ids[key].append(record.id)
+            example_pay[record.id] = describe(pay)
     # Reference fields only for the few examples, not for every scrolled posting.
     wanted = [i for ids in example_ids.values() for i in ids]
-    refs = {r.id: PostingRef.from_payload(r.payload) for r in store.retrieve(POSTINGS, wanted)}
+    refs = {r.id: replace(PostingRef.from_payload(r.payload), pay=example_pay[r.id]) for r in store.retrieve(POSTINGS, wanted)}
     groups = sorted(
         (_stat(g, cur, v, [refs[i] for i in example_ids[(g, cur)] if i in refs]) for (g, cur), v in values.items()),
         key=lambda s: (-s.n, s.group or "", s.currency),

@@ -54,7 +54,7 @@ class Figures(BaseModel):
 
 
 def _example(reg: EvidenceRegistry, ref: market.PostingRef) -> Job:
-    job = Job(id=posting_id(ref.job_id), title=ref.title, company=ref.company, city=ref.city, url=ref.url)
+    job = Job(id=posting_id(ref.job_id), title=ref.title, company=ref.company, city=ref.city, url=ref.url, pay=ref.pay)
     return register_job(reg, job, ref.source)
 
 
@@ -80,7 +80,10 @@ def _pay(deps: Deps, seg: MarketFilter, by: PayGroupBy | None) -> Figures:
     report = pay_stats(deps.store, deps.taxonomy, seg, by=by)
     rows = [_row(reg, "postings listing parseable pay", report.count, report.total, report.filters.label())]
     pay = [PayRow(group=g.group, currency=g.currency, n=g.n, median=round(g.median), q1=round(g.q1), q3=round(g.q3)) for g in report.groups]
-    examples = [_example(reg, e) for g in report.groups[:3] for e in g.examples[:1]]
+    # One posting for each of the biggest groups; ungrouped, the groups are currencies, and the
+    # postings behind the largest one's median say more than one posting in each currency.
+    refs = report.groups[0].examples[:3] if report.groups and by is None else [e for g in report.groups[:3] for e in g.examples[:1]]
+    examples = [_example(reg, e) for e in refs]
     return _figures(reg, "yearly pay", rows, examples, pay)
 
 

@@ -35,10 +35,9 @@ GUIDE_TYPES = [t for t in DOC_TYPES if t != "job_posting"]
 MAX_STEPS = 3  # tool rounds before answering with what there is
 # Passages read from the document search ranked first, beyond the one the search returned.
 READ_MORE = 3
-# Sentences quoted in an answer without figures.
+# Sentences quoted in an answer without figures, and how far below the best one a quoted one may score.
 MOST_SENTENCES = 10
-FEWEST_SENTENCES = 4
-SPREAD = 0.4  # how far below the best sentence (with its document's prior) a quoted one may score
+SPREAD = 0.4
 STREAM_CHARS = 48
 # A guide sentence about pay, the only kind quoted beside pay figures.
 PAY = re.compile(r"\b(?:salar\w*|pay|paid|compensation|total comp|earn\w*|wages?|premium|equity)\b|\$\s?\d", re.IGNORECASE)
@@ -227,12 +226,13 @@ class OfflineResponder:
                 led = compose.only(compose.with_source_prior(ranked, passages), keep)
                 chosen = compose.mmr(led, 3, max(self.decline_below, led.best - 0.1), seed)
             else:
-                # Alone, led by the document search ranked first; topped up from the rest when those say little.
-                led = compose.with_source_prior(ranked, passages)
-                chosen = compose.mmr(led, MOST_SENTENCES, max(self.decline_below, led.best - SPREAD), seed)
-                if len(chosen) < FEWEST_SENTENCES:
-                    chosen = compose.mmr(led, FEWEST_SENTENCES, max(self.decline_below, ranked.best - SPREAD), chosen)
-                chosen += compose.runner_up(ranked, passages, chosen, compose.RUNNER_UP)
+                # Alone, quoted from the document the search ranked first, read further. The rest found decided
+                # whether to answer (above); quoting them too mostly added documents the ground truth does not
+                # list (eval citation precision 0.863 -> 0.887, key facts 0.784 -> 0.755).
+                # If the first has nothing quotable (a deck of headings), the rest are quoted after all.
+                first = [passages[u.passage].source == passages[0].source for u in ranked.units]
+                led = compose.only(ranked, first) if any(first) else ranked
+                chosen = compose.mmr(led, MOST_SENTENCES, led.best - SPREAD, seed)
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))
 

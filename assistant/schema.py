@@ -121,6 +121,7 @@ class Chunk(BaseModel):
     company: str | None = None
     city: str | None = None
     job_id: str | None = None
+    mostly_links: bool = Field(False, description="A guide passage, or a guide, that is mostly links (chunking.mostly_links).")
 
     def embedding_text(self) -> str:
         """Title and section prepended so a chunk is found by what it is about."""

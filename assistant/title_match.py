@@ -15,10 +15,12 @@ import math
 import re
 from collections.abc import Sequence
 
-from assistant.store.base import Record, best_first
+from assistant.store.base import RRF_K, Record, best_first
 
-WEIGHT = 1.0
-RRF_K = 2  # the store's RRF constant, so a title rank is worth what a store rank is worth
+# The title list's weight in the fusion, ranks scored like the store's (weight / (RRF_K + rank)). Half a
+# store list's: at full weight a title sharing one word with the question ("take" in "Take-Home
+# Assignments", asked "should I take a pay cut?") outranked documents both store lists put first.
+WEIGHT = 0.5
 POSTING_WEIGHT = 0.5  # the postings partition's weight in search.PARTITIONS
 # Roles a person moves from (stemmed word pairs, as `terms` makes them). A title naming one role is
 # for people in that role: "From Data Engineer to AI Engineer" does not answer a data scientist.
@@ -28,7 +30,7 @@ ROLES = {
     "frontend engineer": "frontend", "frontend developer": "frontend",
     "product manager": "product manager",
 }
-OTHER_ROLE_PENALTY = 0.5
+OTHER_ROLE_PENALTY = 0.5  # subtracted as OTHER_ROLE_PENALTY / RRF_K: as much as the best title gains
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*")
 _STOP = frozenset(
     "a an and are as at be become by can do for from how i in into is it me my of on or should so the "
@@ -76,7 +78,7 @@ def rerank(records: Sequence[Record], query: str) -> list[Record]:
     score = {src: sum(math.log(n / df[t]) for t in shared) for src, shared in titles.items()}
     ranked = sorted((s for s in score if score[s] > 0), key=lambda s: -score[s])
     bonus = {src: WEIGHT / (RRF_K + rank) for rank, src in enumerate(ranked)}
-    bonus.update({src: -OTHER_ROLE_PENALTY * WEIGHT / RRF_K for src in other})
+    bonus.update({src: -OTHER_ROLE_PENALTY / RRF_K for src in other})
     out = []
     for r in records:
         extra = bonus.get(r.payload.get("source", r.id), 0.0)

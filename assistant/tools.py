@@ -102,6 +102,7 @@ class Job(BaseModel):
     work_type: str | None = None
     url: str | None = None
     skills: list[str] = []
+    pay: DataText | None = None  # beside a pay figure: the posting's own pay, as listed
 
 
 class JobSearch(BaseModel):
@@ -118,7 +119,7 @@ def register_job(reg: EvidenceRegistry, job: Job, source: str) -> Job:
     where = ", ".join(x for x in (job.city, job.level, job.work_type) if x)
     text = f"{job.title} at {job.company}" + (f" ({where})" if where else "") + (
         f". Skills: {', '.join(job.skills)}." if job.skills else "."
-    )
+    ) + (f" Pay: {job.pay}." if job.pay else "")
     reg.add(Evidence(id=job.id, kind="posting", source=source, title=f"{job.title} — {job.company}", url=job.url, text=text))
     return job
 

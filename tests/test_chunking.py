@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from assistant.schema import Document, Section, stable_id
-from ingest.chunking import OUTLINE_SECTION, ChunkSpec, chunk_document, chunking_version, count_tokens, split_text
+from ingest.chunking import (
+    OUTLINE_SECTION,
+    ChunkSpec,
+    chunk_document,
+    chunking_version,
+    count_tokens,
+    is_link_list,
+    split_text,
+)
 
 
 def _doc(*sections: Section, source: str = "guides/a.md") -> Document:
@@ -114,3 +122,36 @@ def test_outline_intro_stops_at_a_sentence_within_its_budget() -> None:
 
 def test_postings_and_guides_have_their_own_chunking_versions() -> None:
     assert chunking_version("posting") != chunking_version("markdown")
+
+
+def _links(n: int, words_between: int) -> str:
+    filler = " ".join(["word"] * words_between)
+    return "\n".join(f"- Thread {i} https://example.com/{i} {filler}" for i in range(n))
+
+
+def test_document_mostly_links_is_flagged_on_every_chunk() -> None:
+    doc = _doc(Section(heading="Threads", text=_links(30, 5)), Section(heading="About", text="Plain prose. " * 40))
+    chunks = chunk_document(doc)
+    assert is_link_list(doc) and len(chunks) > 1 and all(c.mostly_links for c in chunks)
+
+
+def test_prose_with_a_few_links_is_not_flagged() -> None:
+    doc = _doc(Section(heading="Guide", text=_links(30, 40)))
+    assert not is_link_list(doc) and not any(c.mostly_links for c in chunk_document(doc))
+
+
+def test_short_note_of_links_is_not_a_link_list() -> None:
+    # Dense in links, but too few of them for a list of sources.
+    assert not is_link_list(_doc(Section(heading="See also", text=_links(5, 1))))
+
+
+def test_a_passage_that_points_elsewhere_is_flagged_in_a_prose_guide() -> None:
+    pointer = "Next webinar: take-home assignments, see https://example.com/a and https://example.com/b"
+    chunks = chunk_document(_doc(Section(heading="Prose", text="Plain prose. " * 40), Section(heading="Next", text=pointer)))
+    assert [c.mostly_links for c in chunks] == [False, True]
+
+
+def test_a_postings_links_are_not_counted() -> None:
+    posting = Document(source="jobs/1.yaml", title="AI Engineer", doc_type="job_posting", content_hash="h",
+                       sections=[Section(text="Apply at https://example.com/a or https://example.com/b")])
+    assert not any(c.mostly_links for c in chunk_document(posting))

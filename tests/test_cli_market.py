@@ -52,7 +52,8 @@ def test_stats_skill_json_shape(services: Services) -> None:
         "skill": "RAG", "count": 2, "total": 3, "share": 0.6667, "filters": {"city": "Berlin"},
     }
     assert {e["job_id"] for e in data["examples"]} == {"1", "2"}
-    assert set(data["examples"][0]) == {"job_id", "title", "company", "city", "url", "source"}
+    assert set(data["examples"][0]) == {"job_id", "title", "company", "city", "url", "source", "pay"}
+    assert data["examples"][0]["pay"] is None  # only the examples behind a pay figure carry their pay
 
 
 def test_stats_skill_with_co_occurring_skills(services: Services) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compensation import UNKNOWN_CURRENCY, Pay, currency_for_country, parse_compensation
+from assistant.compensation import UNKNOWN_CURRENCY, Pay, currency_for_country, describe, parse_compensation
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,17 @@ def test_most_real_compensation_strings_parse(corpus_dir: Path) -> None:
     assert len(texts) > 500
     assert len(failed) / len(texts) < 0.03
     assert all(t.endswith("Annually") for t in failed)
+
+
+@pytest.mark.parametrize(
+    ("pay", "written"),
+    [
+        (Pay("USD", "year", 175_000, 225_000), "$175,000-$225,000 a year"),
+        (Pay("USD", "hour", 40, 50), "$40-$50 an hour"),
+        (Pay("GBP", "year", 90_000, 90_000), "£90,000 a year"),
+        (Pay("CAD", "year", 120_000, 140_000), "120,000-140,000 CAD a year"),
+        (Pay(UNKNOWN_CURRENCY, "year", 80_000, 120_000), "80,000-120,000 a year (currency not stated)"),
+    ],
+)
+def test_describe_writes_the_range_as_a_reader_would(pay: Pay, written: str) -> None:
+    assert describe(pay) == written

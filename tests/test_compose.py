@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.compose import Cites, Ranked, Unit, figure_lines, mmr, only, runner_up, split_units, with_source_prior
+from assistant.compose import Cites, Ranked, Unit, figure_lines, mmr, only, split_units, with_source_prior
 from assistant.market_tools import FigureRow, Figures
 from assistant.tools import Job, Passage
 
@@ -56,16 +56,6 @@ def test_source_prior_lets_the_top_document_win_a_near_tie() -> None:
     assert mmr(with_source_prior(ranked, passages, weight=0.2, lead=0.0), 1, 0.0) == [0]
 
 
-def test_runner_up_adds_the_second_documents_best_sentence_when_close() -> None:
-    ranked = _ranked([0.60, 0.40, 0.55], [0, 1, 1])
-    assert runner_up(ranked, _passages("a.md", "b.md"), [0], within=0.1) == [2]
-
-
-def test_runner_up_adds_nothing_when_the_second_document_is_far_behind() -> None:
-    ranked = _ranked([0.60, 0.40], [0, 1])
-    assert runner_up(ranked, _passages("a.md", "b.md"), [0], within=0.1) == []
-
-
 def test_a_unit_left_out_is_never_chosen_even_with_its_documents_prior() -> None:
     ranked = with_source_prior(_ranked([0.9, 0.5], [0, 1]), _passages("a.md", "b.md"))
     assert mmr(only(ranked, [False, True]), 2, -1.0) == [1]
@@ -76,3 +66,10 @@ def test_a_posting_that_is_the_example_for_two_skills_is_shown_once() -> None:
     rows = [FigureRow(label=s, count=1, total=2, share="50.0%", postings="all postings") for s in ("RAG", "Agents")]
     lines = figure_lines(Figures(id="fig:1", measure="share of postings", rows=rows, examples=[job, job]), Cites())
     assert "\n".join(lines).count("AI Engineer — Acme") == 1
+
+
+def test_a_pay_example_shows_the_pay_its_posting_lists() -> None:
+    job = Job(id="posting:1", title="AI Engineer", company="Acme", url="https://jobs.example.org/1", pay="$150,000-$200,000 a year")
+    rows = [FigureRow(label="postings listing parseable pay", count=1, total=2, share="50.0%", postings="all postings")]
+    lines = figure_lines(Figures(id="fig:1", measure="yearly pay", rows=rows, examples=[job]), Cites())
+    assert "[AI Engineer — Acme](https://jobs.example.org/1), $150,000-$200,000 a year [2]" in "\n".join(lines)

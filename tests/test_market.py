@@ -160,6 +160,11 @@ def test_pay_never_mixes_currencies(store: Store) -> None:
     assert (groups["EUR"].n, groups["EUR"].median) == (2, 70_000)
 
 
+def test_pay_examples_carry_the_pay_their_posting_lists(store: Store) -> None:
+    usd = next(g for g in pay_stats(store, TAX).groups if g.currency == "USD")
+    assert {e.pay for e in usd.examples} == {"$100,000-$140,000 a year", "$150,000-$200,000 a year", "$50-$70 an hour"}
+
+
 def test_pay_counts_unparsed_and_missing(store: Store) -> None:
     report = pay_stats(store, TAX)
     assert (report.count, report.unparsed, report.not_listed, report.total) == (6, 2, 2, 10)

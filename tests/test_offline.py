@@ -12,7 +12,8 @@ from assistant.agent import career_agent
 from assistant.ask import AskResult, ask, ask_stream
 from assistant.intent import detect
 from assistant.market_filter import MarketFilter
-from assistant.offline import DECLINE, offline_model, on_subject, plan
+from assistant.offline import DECLINE, GUIDE_TYPES, offline_model, on_subject, plan
+from assistant.search import chunk_filter, search
 from assistant.services import Services
 from assistant.skills import Taxonomy
 from tests.agent_fixtures import NEVER_DECLINE, tiny  # noqa: F401  (fixture)
@@ -196,7 +197,8 @@ def _ask_real(services: Services, question: str, history: Sequence[AskResult] = 
         ("What should a frontend engineer learn first on the way to AI engineering?", {"field-guide/learning-paths/from-frontend-engineer.md"}),
         ("I'm an ML engineer. How different is AI engineering from what I already do?", {"field-guide/learning-paths/from-ml-engineer.md"}),
         ("What does a typical AI engineer interview process look like?",
-         {"field-guide/interview/01-interview-process.md", "field-guide/webinars/03-the-interview-process.md"}),
+         {"field-guide/interview/01-interview-process.md", "field-guide/webinars/03-the-interview-process.md",
+          "field-guide/webinars/slides/interview-process.pdf", "field-guide/webinars/slides/interview-process.html"}),
         ("What theory questions about RAG do they ask in AI engineer interviews?",
          {"field-guide/interview/questions/01-theory.md", "field-guide/interview/questions/questions.md"}),
         ("What kind of take-home assignments do AI engineer candidates get?",
@@ -240,3 +242,21 @@ def test_offline_declines_out_of_scope_questions(full_index: Services, question:
 def test_offline_answers_in_scope_questions(full_index: Services, question: str) -> None:
     result = _ask_real(full_index, question)
     assert result.answer != DECLINE and result.citations
+
+
+def test_pay_examples_are_postings_from_the_largest_currency_with_their_pay(tiny: Services) -> None:
+    result = _ask(tiny, "What do AI engineers earn?")
+    quotes = [c.quote for c in result.citations if c.kind == "posting"]
+    pays = [q.split("Pay: ")[1].rstrip(".") for q in quotes]
+    # The table's first row is the largest currency; every example is paid in it, and says how much.
+    first_currency = result.answer.split("| all | ")[1].split(" |")[0]
+    assert len(pays) >= 2 and {p[0] for p in pays} == {{"EUR": "€", "USD": "$", "GBP": "£"}[first_currency]}
+    assert all(p in result.answer for p in pays)
+
+
+def test_from_the_guides_alone_the_answer_quotes_the_document_found_first(tiny: Services) -> None:
+    question = "How should I prepare for AI engineer interviews?"
+    found = search(tiny.store, tiny.embedder, question, flt=chunk_filter(GUIDE_TYPES), limit=8)
+    result = _ask(tiny, question)
+    assert len({h.source for h in found}) > 1
+    assert {c.source for c in result.citations} == {found[0].source}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import IndexMissingError, InputError
-from assistant.search import chunk_filter, search
+from assistant.search import LINKS_WEIGHT, chunk_filter, search
 from assistant.services import Services
 from assistant.skills import Taxonomy
 from assistant.schema import stable_id
@@ -173,3 +173,24 @@ def test_a_tie_at_the_cut_is_settled_by_id_whatever_order_the_store_holds(tmp_pa
         found.add(hits[0].chunk_id)
         store.close()
     assert found == {min(stable_id("tied:0"), stable_id("tied:1"))}
+
+
+def test_a_list_of_links_keeps_part_of_its_score(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    links = "\n".join(f"- Retrieval pipelines thread https://example.com/{i}" for i in range(25))
+    (root / "threads.md").write_text(f"# Threads\n\n{links}\n")
+    (root / "guide.md").write_text("# Guide\n\nHow retrieval pipelines are built and evaluated, step by step.\n")
+    store = EdgeStore.open(tmp_path / "index")
+    embedder = FakeEmbedder()
+    Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(root)
+
+    def scores() -> dict[str, float]:
+        return {h.source: h.score for h in search(store, embedder, "retrieval pipelines", limit=2)}
+
+    demoted = scores()
+    monkeypatch.setattr("assistant.search.LINKS_WEIGHT", 1.0)
+    plain = scores()
+    store.close()
+    assert demoted["threads.md"] == pytest.approx(plain["threads.md"] * LINKS_WEIGHT)
+    assert demoted["guide.md"] == pytest.approx(plain["guide.md"])

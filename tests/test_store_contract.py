@@ -11,7 +11,7 @@ import pytest
 from assistant.errors import StoreError
 from assistant.schema import stable_id
 from assistant.store import CollectionSpec, FacetCount, Filter, Match, Point, Range, Record, SparseVec, Store
-from assistant.store.base import Partition
+from assistant.store.base import RRF_K, Partition
 from assistant.store.edge import EdgeStore
 from assistant.store.server import ServerStore
 
@@ -143,10 +143,12 @@ def test_sparse_query_ranks_by_term_weight_and_skips_non_matching(docs: Store) -
 
 def test_hybrid_query_fuses_dense_and_sparse_with_rrf(docs: Store) -> None:
     hits = docs.query(COL, dense=QUERY_DENSE, sparse=QUERY_SPARSE, limit=3, prefetch_limit=2)
-    # Dense prefetch: a, b. Sparse prefetch: a, d. RRF (k=2): a = 1/2 + 1/2, b = d = 1/3; c was never fetched.
+    # Dense prefetch: a, b. Sparse prefetch: a, d. RRF, 1 / (k + rank from 0): a first in both lists,
+    # b and d second in one each; c was never fetched.
     assert names(hits)[0] == "a"
     assert set(names(hits)[1:]) == {"b", "d"}
-    assert [h.score for h in hits] == pytest.approx([1.0, 1 / 3, 1 / 3], abs=1e-5)
+    first, second = 1 / RRF_K, 1 / (RRF_K + 1)
+    assert [h.score for h in hits] == pytest.approx([2 * first, second, second], abs=1e-5)
 
 
 def test_query_applies_filter(docs: Store) -> None:

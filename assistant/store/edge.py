@@ -18,12 +18,10 @@ from typing import Any
 import qdrant_edge as qe
 
 from assistant.errors import AssistantError, StoreError
-from assistant.store.base import DENSE, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
+from assistant.store.base import DENSE, RRF_K, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
 from assistant.store.edge_convert import SCHEMA, edge_filter, edge_point, nearest, payload_selector, point_from_edge
 from assistant.store.locking import WRITABLE_HINT, DirLock, check_free_space, os_error_hint, serialized
 
-# Qdrant's default RRF constant, so Edge and a Qdrant server fuse to the same scores.
-RRF_K = 2
 UPSERT_BATCH = 256
 # Facet limit that returns every distinct value of a field.
 _EVERY_VALUE = 2**31 - 1

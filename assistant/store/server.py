@@ -17,11 +17,9 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 
 from assistant.errors import IndexLockedError, StoreError
 from assistant.schema import stable_id
-from assistant.store.base import DENSE, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
+from assistant.store.base import DENSE, RRF_K, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
 from assistant.store.server_convert import SCHEMA, from_record, to_filter, to_point
 
-# Qdrant's default RRF constant; Edge is given the same so both stores rank alike.
-RRF_K = 2
 UPSERT_BATCH = 256
 # Upsert batches sent at once per worker: bounds the converted points held in memory.
 IN_FLIGHT_PER_WORKER = 2
