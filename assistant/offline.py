@@ -35,8 +35,10 @@ GUIDE_TYPES = [t for t in DOC_TYPES if t != "job_posting"]
 MAX_STEPS = 3  # tool rounds before answering with what there is
 # Passages read from the document search ranked first, beyond the one the search returned.
 READ_MORE = 3
-# Sentences quoted in an answer without figures, and how far below the best one a quoted one may score.
+# Sentences quoted in an answer without figures, and how far below the best one a quoted one may score
+# (unless that leaves fewer than FEWEST_SENTENCES).
 MOST_SENTENCES = 10
+FEWEST_SENTENCES = 4
 SPREAD = 0.4
 STREAM_CHARS = 48
 # A guide sentence about pay, the only kind quoted beside pay figures.
@@ -233,6 +235,8 @@ class OfflineResponder:
                 first = [passages[u.passage].source == passages[0].source for u in ranked.units]
                 led = compose.only(ranked, first) if any(first) else ranked
                 chosen = compose.mmr(led, MOST_SENTENCES, led.best - SPREAD, seed)
+                if len(chosen) < FEWEST_SENTENCES:  # a short document (one company's interview notes): more of it
+                    chosen = compose.mmr(led, FEWEST_SENTENCES, -1.0, chosen)
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))
 

@@ -260,3 +260,11 @@ def test_from_the_guides_alone_the_answer_quotes_the_document_found_first(tiny: 
     result = _ask(tiny, question)
     assert len({h.source for h in found}) > 1
     assert {c.source for c in result.citations} == {found[0].source}
+
+
+@pytest.mark.integration
+def test_a_short_first_document_is_quoted_beyond_its_closest_sentences(full_index: Services) -> None:
+    # PostHog's interview notes are one short passage; its closest sentences alone leave out the SuperDay.
+    result = _ask_real(full_index, "How does PostHog hire AI product engineers?")
+    assert {c.source for c in result.citations} == {"field-guide/interview/data/job-descriptions/6953405.yaml"}
+    assert "SuperDay" in result.answer
