@@ -91,7 +91,8 @@ class Record:
 # The RRF constant both stores fuse with: a record's score from one ranked list is weight / (RRF_K + rank),
 # rank counted from 0. Qdrant's default is 2; at 1 a list's first place counts twice its second (eval, before
 # the other search changes of that round: hybrid hit@1 0.737 -> 0.749, MRR@5 0.824 -> 0.830; at 5 and more
-# both fell, at 10 and more a regression failed).
+# both fell, at 10 and more a regression failed; with the title and link changes, at 2 the ML engineer
+# regression fails).
 RRF_K = 1
 
 
