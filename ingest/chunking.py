@@ -149,8 +149,8 @@ def mostly_links(text: str, at_least: int) -> bool:
 
 
 def is_link_list(doc: Document) -> bool:
-    """Whether a guide is mostly links to other sources (a posting's links are its apply links)."""
-    return doc.doc_type != "job_posting" and mostly_links("\n".join(s.text for s in doc.sections), LINKS_IN_A_LIST)
+    """Whether a document is mostly links to other sources."""
+    return mostly_links("\n".join(s.text for s in doc.sections), LINKS_IN_A_LIST)
 
 
 def outline_text(doc: Document, spec: ChunkSpec) -> str | None:
@@ -175,7 +175,9 @@ def chunk_document(doc: Document, spec: ChunkSpec | None = None) -> list[Chunk]:
     # The outline comes last so the positions (and ids) of the body chunks do not move.
     if (outline := outline_text(doc, spec)) is not None:
         pieces.append((OUTLINE_SECTION, None, outline))
-    whole = is_link_list(doc)
+    # Only guides are flagged: a posting's links are its apply links.
+    guide = doc.doc_type != "job_posting"
+    whole = guide and is_link_list(doc)
     return [
         Chunk(
             id=stable_id(f"{doc.source}#{position}"),
@@ -191,7 +193,7 @@ def chunk_document(doc: Document, spec: ChunkSpec | None = None) -> list[Chunk]:
             company=doc.company,
             city=doc.city,
             job_id=doc.job_id,
-            mostly_links=whole or (doc.doc_type != "job_posting" and mostly_links(text, LINKS_IN_A_PASSAGE)),
+            mostly_links=whole or (guide and mostly_links(text, LINKS_IN_A_PASSAGE)),
         )
         for position, (heading, page, text) in enumerate(pieces)
     ]
