@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ASSISTANT := $(BIN)/assistant
 ARGS ?=
 
-.PHONY: setup run ingest test test-fast eval bench clean
+.PHONY: setup run ingest test test-fast lint eval bench clean
 
 setup: $(VENV)/.installed
 
@@ -29,6 +29,12 @@ test: setup
 
 test-fast: setup
 	$(BIN)/pytest -m "not integration and not browser and not slow" $(ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 eval: setup
 	$(BIN)/python -m evals.run $(ARGS)

@@ -12,14 +12,14 @@ from pydantic_ai import RunContext
 from pydantic_ai.agent import EventStreamHandler
 from pydantic_ai.messages import AgentStreamEvent, ModelMessage
 
-from assistant.agent import USAGE_LIMITS, Deps, career_agent
+from assistant.agent.build import USAGE_LIMITS, Deps, career_agent
+from assistant.agent.corpus_tools import ToolCall
+from assistant.agent.evidence import EvidenceRegistry
+from assistant.agent.grounding import Answer
+from assistant.agent.stream import AnswerStream, Restart, ToolStarted
 from assistant.errors import InputError
-from assistant.evidence import EvidenceRegistry
-from assistant.grounding import Answer
 from assistant.models import as_assistant_error, build_model, model_name
 from assistant.services import Services
-from assistant.stream import AnswerStream, Restart, ToolStarted
-from assistant.tools import ToolCall
 
 __all__ = ["AskResult", "Restart", "SourceRef", "StreamEvent", "ToolStarted", "Usage", "ask", "ask_async", "ask_stream"]
 
@@ -152,8 +152,16 @@ async def _answer(
     out, u = run.output, run.usage
     usage = Usage(u.requests, u.tool_calls, u.input_tokens, u.output_tokens, float(u.cost) if u.cost is not None else None)
     return AskResult(
-        question, out.answer, _source_refs(out, deps.evidence), list(deps.calls), out.follow_ups, usage, name, latency,
-        run.new_messages(), tuple(history or ()),
+        question,
+        out.answer,
+        _source_refs(out, deps.evidence),
+        list(deps.calls),
+        out.follow_ups,
+        usage,
+        name,
+        latency,
+        run.new_messages(),
+        tuple(history or ()),
     )
 
 

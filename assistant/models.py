@@ -17,10 +17,10 @@ from pydantic_ai.exceptions import (
 )
 from pydantic_ai.models import Model, infer_model
 
+from assistant.core.embedding import Embedder
+from assistant.core.secrets import configured_secrets, redact
+from assistant.core.settings import Settings
 from assistant.errors import AssistantError, ConfigError, ModelError
-from assistant.feedback import configured_secrets, redact
-from assistant.settings import Settings
-from ingest.embedding import Embedder
 
 OFFLINE = "offline"
 # Used when an OpenAI key is configured but no model is named.
@@ -50,7 +50,7 @@ def model_name(settings: Settings, override: str | None = None) -> str:
 def build_model(name: str, settings: Settings, embedder: Embedder, *, max_retries: int = PROVIDER_MAX_RETRIES) -> Model:
     """A Pydantic AI model for the name (see `model_name`); ConfigError names the setting to fix."""
     if name == OFFLINE:
-        from assistant.offline import offline_model
+        from assistant.offline.model import offline_model
 
         return offline_model(embedder)
     provider, _, model_id = name.partition(":")
@@ -64,7 +64,9 @@ def build_model(name: str, settings: Settings, embedder: Embedder, *, max_retrie
     try:
         return infer_model(name)
     except UserError as exc:
-        raise ConfigError(f"cannot use ASSISTANT_MODEL={name!r}: {exc}", hint="set ASSISTANT_MODEL to a Pydantic AI model name, or offline") from exc
+        raise ConfigError(
+            f"cannot use ASSISTANT_MODEL={name!r}: {exc}", hint="set ASSISTANT_MODEL to a Pydantic AI model name, or offline"
+        ) from exc
 
 
 def _openai_model(provider: str, model_id: str, settings: Settings, max_retries: int) -> Model:
@@ -108,27 +110,41 @@ def _map_error(exc: Exception, name: str, settings: Settings) -> Exception:
     if isinstance(exc, AssistantError):
         return exc
     if isinstance(exc, RunTimedOut):
-        return ModelError(f"{name} gave no answer within {settings.model_timeout_s:g} s",
-                          hint="raise ASSISTANT_MODEL_TIMEOUT_S, or pick a faster model with ASSISTANT_MODEL")
+        return ModelError(
+            f"{name} gave no answer within {settings.model_timeout_s:g} s",
+            hint="raise ASSISTANT_MODEL_TIMEOUT_S, or pick a faster model with ASSISTANT_MODEL",
+        )
     if isinstance(exc, UsageLimitExceeded):
-        return ModelError(f"{name} went over the per-question limits ({exc})",
-                          hint="ask a narrower question, or pick a stronger model with ASSISTANT_MODEL")
+        return ModelError(
+            f"{name} went over the per-question limits ({exc})",
+            hint="ask a narrower question, or pick a stronger model with ASSISTANT_MODEL",
+        )
     if isinstance(exc, ModelAuthenticationError) or status in (401, 403):
         return ModelError(f"{where} rejected the API key for {name}", hint="check OPENAI_API_KEY (or ASSISTANT_OPENAI_API_KEY)")
     if isinstance(exc, ModelRateLimitError | ModelQuotaExceededError) or status == 429:
-        return ModelError(f"{where} is rate-limiting {name} or its quota is used up",
-                          hint="wait and retry, check the account's quota, or set ASSISTANT_MODEL to another model")
+        return ModelError(
+            f"{where} is rate-limiting {name} or its quota is used up",
+            hint="wait and retry, check the account's quota, or set ASSISTANT_MODEL to another model",
+        )
     if isinstance(exc, ModelNotFoundError) or status == 404:
-        return ModelError(f"{where} does not serve the model in ASSISTANT_MODEL={name}",
-                          hint="set ASSISTANT_MODEL to a model the server lists")
+        return ModelError(
+            f"{where} does not serve the model in ASSISTANT_MODEL={name}", hint="set ASSISTANT_MODEL to a model the server lists"
+        )
     if isinstance(exc, ModelConnectionError):
-        return ModelError(f"cannot reach {where} for {name}: {exc}",
-                          hint="start the model server, or fix ASSISTANT_OPENAI_BASE_URL (unset it and ASSISTANT_MODEL to run offline)")
+        return ModelError(
+            f"cannot reach {where} for {name}: {exc}",
+            hint="start the model server, or fix ASSISTANT_OPENAI_BASE_URL (unset it and ASSISTANT_MODEL to run offline)",
+        )
     if isinstance(exc, ModelAPIError):
-        return ModelError(f"{where} failed for {name}: {exc}", hint="retry; if it persists, check ASSISTANT_MODEL and the provider's status")
+        return ModelError(
+            f"{where} failed for {name}: {exc}", hint="retry; if it persists, check ASSISTANT_MODEL and the provider's status"
+        )
     if isinstance(exc, UnexpectedModelBehavior):
-        return ModelError(f"{name} did not produce a valid cited answer: {exc}",
-                          hint="retry, or pick a stronger model with ASSISTANT_MODEL")
+        return ModelError(
+            f"{name} did not produce a valid cited answer: {exc}", hint="retry, or pick a stronger model with ASSISTANT_MODEL"
+        )
     if isinstance(exc, UserError):
-        return ConfigError(f"cannot use ASSISTANT_MODEL={name}: {exc}", hint="check ASSISTANT_MODEL and the provider's key setting")
+        return ConfigError(
+            f"cannot use ASSISTANT_MODEL={name}: {exc}", hint="check ASSISTANT_MODEL and the provider's key setting"
+        )
     return exc

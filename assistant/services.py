@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from assistant.settings import Settings
-from assistant.skills import Taxonomy
+from assistant.core.embedding import Embedder, FastEmbedder
+from assistant.core.settings import Settings
 from assistant.store import Store, open_store
-from assistant.vector_cache import CachedEmbedder, StoredSentences
-from ingest.embedding import Embedder, FastEmbedder
+from assistant.store.vector_cache import CachedEmbedder, StoredSentences
+from assistant.vocab.skills import Taxonomy
 
 
 class Services:

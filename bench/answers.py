@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assistant import market
-from assistant.gap import profile_from_background, skill_gap
-from assistant.market_filter import MarketFilter
+from assistant.market import stats as market
+from assistant.market.filters import MarketFilter
+from assistant.market.gap import profile_from_background, skill_gap
 from assistant.services import Services
 from bench.timing import repeat, summary
 
@@ -57,8 +58,13 @@ def ask_latency(services: Services, questions: Sequence[str]) -> dict[str, Any]:
             failures += 1
         times.append(time.perf_counter() - t0)
     tools_p50 = summary(tools)["p50_ms"] if tools else None
-    return {"questions": len(questions), "failures": failures, **summary(times), "tools_p50_ms": tools_p50,
-            "cold": _cold_latency(services, questions)}
+    return {
+        "questions": len(questions),
+        "failures": failures,
+        **summary(times),
+        "tools_p50_ms": tools_p50,
+        "cold": _cold_latency(services, questions),
+    }
 
 
 def _cold_latency(services: Services, questions: Sequence[str]) -> dict[str, Any] | None:
@@ -72,9 +78,7 @@ def _cold_latency(services: Services, questions: Sequence[str]) -> dict[str, Any
     for q in questions:
         cache.clear()
         t0 = time.perf_counter()
-        try:
+        with contextlib.suppress(Exception):  # failures are counted in the main pass already
             ask(services, q)
-        except Exception:  # counted in the main pass already
-            pass
         times.append(time.perf_counter() - t0)
     return summary(times)

@@ -14,7 +14,9 @@ HNSW_BYTES = 16 * 2 * 4 * 2
 GPU_TEXTS_PER_S_ASSUMED = 2000.0
 
 
-def model(base: dict[str, Any], ms_per_text_2_cores: float, gpu_texts_per_s: float = GPU_TEXTS_PER_S_ASSUMED) -> list[dict[str, Any]]:
+def model(
+    base: dict[str, Any], ms_per_text_2_cores: float, gpu_texts_per_s: float = GPU_TEXTS_PER_S_ASSUMED
+) -> list[dict[str, Any]]:
     """Points, RAM, disk and ingest hours at each scale, from the real index's counts and measured rates.
 
     `base` holds postings, chunks, points (all collections) and disk_bytes of the real index.
@@ -25,16 +27,18 @@ def model(base: dict[str, Any], ms_per_text_2_cores: float, gpu_texts_per_s: flo
     for scale in SCALES:
         n_texts = texts * scale
         n_points = base["points"] * scale
-        rows.append({
-            "scale": scale,
-            "postings": base["postings"] * scale,
-            "points": n_points,
-            "vectors_ram_gb_float32": round(n_texts * (DIM_BYTES + HNSW_BYTES) / 1e9, 2),
-            "vectors_ram_gb_int8": round(n_texts * (INT8_BYTES + HNSW_BYTES) / 1e9, 2),
-            "disk_gb": round(n_points * per_point_disk / 1e9, 2),
-            "ingest_hours_cpu_2_cores": round(n_texts * ms_per_text_2_cores / 1000 / 3600, 2),
-            "ingest_hours_gpu_assumed": round(n_texts / gpu_texts_per_s / 3600, 2),
-        })
+        rows.append(
+            {
+                "scale": scale,
+                "postings": base["postings"] * scale,
+                "points": n_points,
+                "vectors_ram_gb_float32": round(n_texts * (DIM_BYTES + HNSW_BYTES) / 1e9, 2),
+                "vectors_ram_gb_int8": round(n_texts * (INT8_BYTES + HNSW_BYTES) / 1e9, 2),
+                "disk_gb": round(n_points * per_point_disk / 1e9, 2),
+                "ingest_hours_cpu_2_cores": round(n_texts * ms_per_text_2_cores / 1000 / 3600, 2),
+                "ingest_hours_gpu_assumed": round(n_texts / gpu_texts_per_s / 3600, 2),
+            }
+        )
     return rows
 
 

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.schema import Chunk
+from assistant.core.embedding import Embedder
+from assistant.core.schema import Chunk
 from assistant.store.base import Store
 from assistant.store.collections import CHUNKS
 from bench.timing import median
-from ingest.embedding import Embedder
 
 PASSAGES = 256
 REPEATS = 3
@@ -52,9 +52,9 @@ STARTUP_CODE = """
 import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from assistant.services import Services
-from assistant.search import search
+from assistant.retrieval.hybrid import search
 services = Services(Settings(data_dir=Path(sys.argv[1])), read_only=True)
 services.store.read_meta()
 services.embedder
@@ -71,9 +71,7 @@ def app_start(data_dir: Path, runs: int = STARTS) -> dict[str, Any]:
     ready, first, wall = [], [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", STARTUP_CODE, str(data_dir)], capture_output=True, text=True, check=True
-        )
+        done = subprocess.run([sys.executable, "-c", STARTUP_CODE, str(data_dir)], capture_output=True, text=True, check=True)
         wall.append(time.perf_counter() - t0)
         a, b = (float(x) for x in done.stdout.split()[-2:])
         ready.append(a)

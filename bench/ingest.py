@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest.loaders import discover_units
 from ingest.loaders.discover import LISTING_FILE
 
@@ -56,12 +56,12 @@ def _run_ingest(settings: Settings, root: Path, index_dir: Path, profile: Path |
     """In the child: load the model, ingest root into index_dir, report times, counts, disk and peak RSS."""
     import time
 
-    from assistant.skills import Taxonomy
+    from assistant.core.embedding import FastEmbedder
     from assistant.store.edge import EdgeStore
+    from assistant.vocab.skills import Taxonomy
     from bench.machine import load_average
     from bench.timing import TreeRss, peak_rss_mb
     from ingest.chunking import ChunkSpec
-    from ingest.embedding import FastEmbedder
     from ingest.pipeline import Ingester
 
     load_start = load_average()
@@ -126,8 +126,12 @@ def extrapolate(sample: dict[str, Any], full_texts: int, full_units: int) -> dic
     sentences = sample["stages_s"].get("sentences", 0.0)
     embed = sample["stages_s"]["embed"] / texts * full_texts
     rest = (sample["total_s"] - sample["stages_s"]["embed"] - sentences) / units * full_units
-    return {"seconds": round(embed + sentences + rest, 1), "embed_s": round(embed, 1), "sentences_s": round(sentences, 1),
-            "other_s": round(rest, 1)}
+    return {
+        "seconds": round(embed + sentences + rest, 1),
+        "embed_s": round(embed, 1),
+        "sentences_s": round(sentences, 1),
+        "other_s": round(rest, 1),
+    }
 
 
 def no_change_rerun(settings: Settings, index_dir: Path, root: Path, scratch: Path) -> dict[str, Any]:

@@ -5,12 +5,68 @@ from __future__ import annotations
 import random
 import re
 
-from assistant.skills import Taxonomy
+from assistant.vocab.skills import Taxonomy
 
 STOPWORDS = frozenset(
-    "a an and are as at be but by can could did do does for from have how i i'm i've if in into is it its me my "
-    "of on or should so than that the their them then there these they this to was what when where which who "
-    "why will with would you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "have",
+        "how",
+        "i",
+        "i'm",
+        "i've",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "should",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
 )
 BACKGROUNDS = ("data engineer", "data scientist", "backend engineer", "frontend engineer", "ML engineer", "new grad")
 SKILL_TEMPLATES = (

@@ -37,8 +37,13 @@ def _machine(r: dict[str, Any]) -> str:
 
 def _targets(r: dict[str, Any]) -> str:
     rows = [
-        [t["target"], f"≤ {t['limit']:g} {t['unit']}", "" if t["measured"] is None else f"{t['measured']:g} {t['unit']}",
-         f"**{t['status']}**" + (f" ({t['margin']})" if t.get("margin") else ""), t["basis"]]
+        [
+            t["target"],
+            f"≤ {t['limit']:g} {t['unit']}",
+            "" if t["measured"] is None else f"{t['measured']:g} {t['unit']}",
+            f"**{t['status']}**" + (f" ({t['margin']})" if t.get("margin") else ""),
+            t["basis"],
+        ]
         for t in r["targets"]
     ]
     return "### Targets\n\n" + table(["target", "limit", "measured", "status", "basis"], rows)
@@ -51,8 +56,10 @@ def _ingest(r: dict[str, Any]) -> str:
     rows = []
     s = ing["sample"]
     label = f"sample cold: {s['documents']} documents + first {s['postings']} postings"
-    runs = [(label, s["cold"], s["cold"]["indexed"], True),
-            ("sample, no-change re-run", s["no_change"], s["no_change"]["unchanged"], False)]
+    runs = [
+        (label, s["cold"], s["cold"]["indexed"], True),
+        ("sample, no-change re-run", s["no_change"], s["no_change"]["unchanged"], False),
+    ]
     if "full_cold" in ing:
         f = ing["full_cold"]
         runs.append((f"**full corpus cold** (measured {f.get('measured', '')[:10]})", f, f["indexed"], True))
@@ -62,14 +69,45 @@ def _ingest(r: dict[str, Any]) -> str:
         st = run["stages_s"]
         total = run["total_s"] or 1e-9
         load = "{} / {}".format(*run["load_average"]) if "load_average" in run else "not recorded"
-        rows.append([
-            name, units, run["chunks"], run["total_s"], f"{run['indexed'] / total:.1f}" if cold else "",
-            f"{run['chunks'] / total:.1f}" if cold else "", st["load"], st["chunk"], st["embed"], st.get("sentences", "-"), st["upsert"],
-            run["model_load_s"], run["peak_rss_mb"], run["disk_mb"] if cold else "", load,
-        ])
+        rows.append(
+            [
+                name,
+                units,
+                run["chunks"],
+                run["total_s"],
+                f"{run['indexed'] / total:.1f}" if cold else "",
+                f"{run['chunks'] / total:.1f}" if cold else "",
+                st["load"],
+                st["chunk"],
+                st["embed"],
+                st.get("sentences", "-"),
+                st["upsert"],
+                run["model_load_s"],
+                run["peak_rss_mb"],
+                run["disk_mb"] if cold else "",
+                load,
+            ]
+        )
     out = "### Ingest\n\n" + table(
-        ["run", "units", "chunks", "total s", "docs/s", "chunks/s", "load s", "chunk s", "embed s", "sentences s", "upsert s",
-         "model load s", "peak RSS MB", "index MB", "load avg start / end"], rows)
+        [
+            "run",
+            "units",
+            "chunks",
+            "total s",
+            "docs/s",
+            "chunks/s",
+            "load s",
+            "chunk s",
+            "embed s",
+            "sentences s",
+            "upsert s",
+            "model load s",
+            "peak RSS MB",
+            "index MB",
+            "load avg start / end",
+        ],
+        rows,
+    )
     e = ing.get("extrapolated_full")
     if e:
         out += (
@@ -87,14 +125,24 @@ def _embedding(r: dict[str, Any]) -> str:
         return ""
     p, a = e["passages"], e["app_start"]
     rows = [
-        ["dense passages/s (MiniLM int8)", p["dense_per_s"], f"{p['passages']} real chunks, median {p['chars_p50']} chars; runs {p['dense_per_s_runs']}"],
+        [
+            "dense passages/s (MiniLM int8)",
+            p["dense_per_s"],
+            f"{p['passages']} real chunks, median {p['chars_p50']} chars; runs {p['dense_per_s_runs']}",
+        ],
         ["BM25 passages/s", p["bm25_per_s"], "Qdrant Edge's Bm25"],
         ["app start: index opened + model loaded (s)", a["ready_s"], f"new process, median of {a['runs']}"],
         ["app start to first search answered (s)", a["first_search_s"], ""],
     ]
     if "search" in r:
         q = r["search"]["embedding"]
-        rows.append(["single query embedding p50 / p95 (ms)", f"{q['dense']['p50_ms']} / {q['dense']['p95_ms']}", f"dense, {q['dense']['n']} queries"])
+        rows.append(
+            [
+                "single query embedding p50 / p95 (ms)",
+                f"{q['dense']['p50_ms']} / {q['dense']['p95_ms']}",
+                f"dense, {q['dense']['n']} queries",
+            ]
+        )
         rows.append(["single query BM25 p50 / p95 (ms)", f"{q['bm25']['p50_ms']} / {q['bm25']['p95_ms']}", ""])
     return "### Embedding and start-up\n\n" + table(["measure", "value", "note"], rows)
 
@@ -113,7 +161,7 @@ def _search(r: dict[str, Any]) -> str:
         f"### Search latency ({s['queries']} queries, top 5, index: {r['index']['kind']}, "
         f"{r['index']['chunks']:,} chunks)\n\n"
         + table(["mode", "filter", "n", "store p50 ms", "store p95", "store p99", "with embedding p50", "p95", "p99"], rows)
-        + f"\n\n`assistant.search.search` end to end (hybrid, no filter): p50 {e2e['p50_ms']} ms, p95 {e2e['p95_ms']} ms, "
+        + f"\n\n`assistant.retrieval.hybrid.search` end to end (hybrid, no filter): p50 {e2e['p50_ms']} ms, p95 {e2e['p95_ms']} ms, "
         f"p99 {e2e['p99_ms']} ms. The guides filter selects learning paths, role guides, interview and webinar chunks."
     )
 
@@ -125,8 +173,14 @@ def _baselines(r: dict[str, Any]) -> str:
     ev = b["edge_vs_local"]
     rows = [["upsert all chunks (s)", ev["upsert_s"]["edge"], ev["upsert_s"]["local"], ev["upsert_ratio_local_over_edge"]]]
     for mode in ("hybrid", "dense", "sparse"):
-        rows.append([f"{mode} query p50 ms (p95)", f"{ev[mode]['edge']['p50_ms']} ({ev[mode]['edge']['p95_ms']})",
-                     f"{ev[mode]['local']['p50_ms']} ({ev[mode]['local']['p95_ms']})", ev[mode]["p50_ratio_local_over_edge"]])
+        rows.append(
+            [
+                f"{mode} query p50 ms (p95)",
+                f"{ev[mode]['edge']['p50_ms']} ({ev[mode]['edge']['p95_ms']})",
+                f"{ev[mode]['local']['p50_ms']} ({ev[mode]['local']['p95_ms']})",
+                ev[mode]["p50_ratio_local_over_edge"],
+            ]
+        )
     m = b["minsearch"]
     return (
         f"### Baselines in the same run\n\nQdrant Edge vs qdrant-client local mode, same {ev['points']:,} chunk points, "
@@ -149,8 +203,13 @@ def _answers(r: dict[str, Any]) -> str:
     if "skipped" in ask:
         rows.append(["ask (offline model)", "", "", f"not measured: {ask['skipped']}"])
     else:
-        rows.append([f"ask (offline model, {ask['questions']} eval questions, {ask['failures']} failed; "
-                     f"tool calls p50 {ask.get('tools_p50_ms')} ms of it)", *_lat(ask)])
+        rows.append(
+            [
+                f"ask (offline model, {ask['questions']} eval questions, {ask['failures']} failed; "
+                f"tool calls p50 {ask.get('tools_p50_ms')} ms of it)",
+                *_lat(ask),
+            ]
+        )
         if ask.get("cold"):
             rows.append(["ask, vector cache emptied before each question (a process's first question)", *_lat(ask["cold"])])
     return "### Answers and statistics (real postings)\n\n" + table(["query", "p50 ms", "p95 ms", "p99 ms"], rows)
@@ -162,12 +221,28 @@ def _scale(r: dict[str, Any]) -> str:
         return ""
     stat_names = list(sc["steps"][0]["stats"])
     rows = [
-        [f"{st['chunks']:,}", f"{st['postings']:,}", st["upsert_points_per_s"], *_lat(st["hybrid"])[:2],
-         *_lat(st["hybrid_guides_filter"])[:2], *[st["stats"][n]["p95_ms"] for n in stat_names], st["disk_mb"]]
+        [
+            f"{st['chunks']:,}",
+            f"{st['postings']:,}",
+            st["upsert_points_per_s"],
+            *_lat(st["hybrid"])[:2],
+            *_lat(st["hybrid_guides_filter"])[:2],
+            *[st["stats"][n]["p95_ms"] for n in stat_names],
+            st["disk_mb"],
+        ]
         for st in sc["steps"]
     ]
-    header = ["chunks", "postings", "upsert points/s", "hybrid p50 ms", "p95", "filtered p50", "p95",
-              *[f"{n} p95" for n in stat_names], "disk MB"]
+    header = [
+        "chunks",
+        "postings",
+        "upsert points/s",
+        "hybrid p50 ms",
+        "p95",
+        "filtered p50",
+        "p95",
+        *[f"{n} p95" for n in stat_names],
+        "disk MB",
+    ]
     return (
         f"### Scale (synthetic, Qdrant Edge; random vectors, real payloads and BM25 vectors; {sc['queries']} real queries)\n\n"
         + table(header, rows)
@@ -178,17 +253,52 @@ def _cost(r: dict[str, Any]) -> str:
     rows_data, basis = from_results(r)
     if not rows_data:
         return ""
-    rows = [[f"{c['scale']}x", f"{c['postings']:,}", f"{c['points']:,}", c["vectors_ram_gb_float32"], c["vectors_ram_gb_int8"],
-             c["disk_gb"], c["ingest_hours_cpu_2_cores"], c["ingest_hours_gpu_assumed"]] for c in rows_data]
-    return "### Cost model\n\n" + basis + "\n\n" + table(
-        ["corpus", "postings", "points", "vector RAM GB (float32 + HNSW)", "int8 quantized", "disk GB",
-         "ingest h, 2 CPU cores", "ingest h, 1 GPU (assumed rate)"], rows)
+    rows = [
+        [
+            f"{c['scale']}x",
+            f"{c['postings']:,}",
+            f"{c['points']:,}",
+            c["vectors_ram_gb_float32"],
+            c["vectors_ram_gb_int8"],
+            c["disk_gb"],
+            c["ingest_hours_cpu_2_cores"],
+            c["ingest_hours_gpu_assumed"],
+        ]
+        for c in rows_data
+    ]
+    return (
+        "### Cost model\n\n"
+        + basis
+        + "\n\n"
+        + table(
+            [
+                "corpus",
+                "postings",
+                "points",
+                "vector RAM GB (float32 + HNSW)",
+                "int8 quantized",
+                "disk GB",
+                "ingest h, 2 CPU cores",
+                "ingest h, 1 GPU (assumed rate)",
+            ],
+            rows,
+        )
+    )
 
 
 def render(results: dict[str, Any]) -> str:
     """The generated block: machine, targets and every section's tables."""
-    parts = [_machine(results), _targets(results), _ingest(results), _embedding(results), _search(results),
-             _baselines(results), _answers(results), _scale(results), _cost(results)]
+    parts = [
+        _machine(results),
+        _targets(results),
+        _ingest(results),
+        _embedding(results),
+        _search(results),
+        _baselines(results),
+        _answers(results),
+        _scale(results),
+        _cost(results),
+    ]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -1,8 +1,8 @@
 """`make bench`: measure ingest, embedding, search, answers, baselines and scale; write results and tables.
 
-    python -m bench.run                # the default: cold ingest of a sample, everything else in full
-    python -m bench.run --full         # adds the cold ingest of the full corpus (10-30 minutes on 2 cores)
-    python -m bench.run --render-only  # rewrite BENCHMARKS.md from bench/results.json
+python -m bench.run                # the default: cold ingest of a sample, everything else in full
+python -m bench.run --full         # adds the cold ingest of the full corpus (10-30 minutes on 2 cores)
+python -m bench.run --render-only  # rewrite BENCHMARKS.md from bench/results.json
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from assistant.core.settings import Settings
 from assistant.errors import AssistantError, CorpusError, IndexLockedError
-from assistant.settings import Settings
 from bench import machine
 from bench.report import write_markdown
 from bench.targets import evaluate
@@ -82,10 +82,17 @@ def _previous(path: Path) -> dict[str, Any]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
-    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--full", action="store_true", help="also run the cold ingest of the full corpus")
     p.add_argument("--sample-postings", type=int, default=300, help="postings in the cold-ingest sample")
-    p.add_argument("--queries", type=int, default=1200, help="at least this many search queries (every eval question is used with its variations)")
+    p.add_argument(
+        "--queries",
+        type=int,
+        default=1200,
+        help="at least this many search queries (every eval question is used with its variations)",
+    )
     p.add_argument("--local-queries", type=int, default=30, help="queries run against qdrant-client's slow local mode")
     p.add_argument("--minsearch-queries", type=int, default=300, help="queries for the minsearch comparison")
     p.add_argument("--ask-questions", type=int, default=30, help="questions for the ask latency")
@@ -119,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         raise CorpusError(f"no corpus at {settings.corpus_dir}", hint="run `assistant corpus fetch` or set ASSISTANT_CORPUS_DIR")
     previous = _previous(args.out)
     results: dict[str, Any] = {
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": machine.describe(),
         "section_seconds": {},

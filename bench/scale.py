@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from assistant import market
-from assistant.market_filter import MarketFilter
-from assistant.schema import stable_id
-from assistant.skills import Taxonomy
+from assistant.core.schema import stable_id
+from assistant.market import stats as market
+from assistant.market.filters import MarketFilter
 from assistant.store.base import Filter, Match, Point, SparseVec, Store
 from assistant.store.collections import CHUNKS, POSTINGS, specs
 from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
 from bench.search import GUIDES, LIMIT, QueryVectors
 from bench.timing import summary
 
@@ -53,7 +53,9 @@ def _synthetic(
         yield batch
 
 
-def _grow(store: Store, name: str, kind: str, start: int, stop: int, dim: int, templates: Any, rng: np.random.Generator) -> tuple[float, float]:
+def _grow(
+    store: Store, name: str, kind: str, start: int, stop: int, dim: int, templates: Any, rng: np.random.Generator
+) -> tuple[float, float]:
     """Add points start..stop; returns (seconds generating, seconds upserting)."""
     gen = up = 0.0
     t0 = time.perf_counter()
@@ -124,15 +126,17 @@ def run(
             g2, u2 = _grow(store, POSTINGS, "posting", n_postings, target_postings, dim, posting_templates, rng)
             added = (step - n_chunks) + (target_postings - n_postings)
             n_chunks, n_postings = step, target_postings
-            out["steps"].append({
-                "chunks": step,
-                "postings": target_postings,
-                "generate_s": round(g1 + g2, 1),
-                "upsert_s": round(u1 + u2, 1),
-                "upsert_points_per_s": round(added / max(u1 + u2, 1e-9)),
-                "hybrid": _search(store, queries, None),
-                "hybrid_guides_filter": _search(store, queries, GUIDES),
-                "stats": _stats(store, taxonomy, STATS_REPEATS),
-                "disk_mb": round(store.disk_bytes() / 1e6, 1),
-            })
+            out["steps"].append(
+                {
+                    "chunks": step,
+                    "postings": target_postings,
+                    "generate_s": round(g1 + g2, 1),
+                    "upsert_s": round(u1 + u2, 1),
+                    "upsert_points_per_s": round(added / max(u1 + u2, 1e-9)),
+                    "hybrid": _search(store, queries, None),
+                    "hybrid_guides_filter": _search(store, queries, GUIDES),
+                    "stats": _stats(store, taxonomy, STATS_REPEATS),
+                    "disk_mb": round(store.disk_bytes() / 1e6, 1),
+                }
+            )
     return out

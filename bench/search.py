@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.search import search
+from assistant.core.embedding import Embedder
+from assistant.retrieval.hybrid import search
 from assistant.store.base import Filter, Match, SparseVec, Store
 from assistant.store.collections import CHUNKS
 from bench.timing import summary
-from ingest.embedding import Embedder
 
 MODES = ("hybrid", "dense", "sparse")
 # A selective filter (the guides, about 6% of the chunks) exercises Qdrant's filtered search path.
@@ -70,7 +70,7 @@ def store_latency(store: Store, vectors: Sequence[QueryVectors], mode: str, flt:
 
 
 def end_to_end(store: Store, embedder: Embedder, queries: Sequence[str]) -> dict[str, float]:
-    """`assistant.search.search` in hybrid mode, as the CLI and the app call it."""
+    """`assistant.retrieval.hybrid.search` in hybrid mode, as the CLI and the app call it."""
     times = []
     for q in queries:
         t0 = time.perf_counter()

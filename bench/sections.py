@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.core.settings import Settings
 from assistant.errors import IndexLockedError
 from assistant.services import Services
-from assistant.settings import Settings
 from assistant.store.base import Filter, Match
 from assistant.store.collections import CHUNKS, FILES, POSTINGS, SENTENCES
 from assistant.store.edge import EdgeStore
@@ -138,13 +138,18 @@ def ingest_section(ctx: Context) -> None:
     if ctx.args.full:
         ctx.data_dir("full-data")
         full = ingest.ingest_in_child(ctx.settings, ctx.settings.corpus_dir, ctx.scratch_full)
-        section["full_cold"] = {**full, "rates": ingest.rates(full), "measured": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        section["full_cold"] = {**full, "rates": ingest.rates(full), "measured": datetime.now(UTC).isoformat(timespec="seconds")}
         if ctx.full_index is None:
             ctx.full_index = ctx.scratch_full
     elif prior := ctx.previous.get("ingest", {}).get("full_cold"):
         section["full_cold"] = {**prior, "carried_over": True}
     texts, units, how = _full_counts(ctx, sample)
-    section["extrapolated_full"] = {**ingest.extrapolate(sample["cold"], texts, units), "texts": texts, "units": units, "counts": how}
+    section["extrapolated_full"] = {
+        **ingest.extrapolate(sample["cold"], texts, units),
+        "texts": texts,
+        "units": units,
+        "counts": how,
+    }
     if ctx.full_index is not None:
         ctx.services()  # holds a shared lock on the index while it is copied
         section["full_no_change"] = ingest.no_change_rerun(ctx.settings, ctx.full_index, ctx.settings.corpus_dir, ctx.scratch)
@@ -196,7 +201,9 @@ def scale_section(ctx: Context) -> None:
     """The synthetic index grown to --scale-chunks."""
     services = ctx.services()
     dim = int(ctx.results["index"]["dim"])
-    ctx.results["scale"] = scale.run(services.store, services.taxonomy, dim, ctx.ensure_vectors(), ctx.scratch, ctx.args.scale_chunks)
+    ctx.results["scale"] = scale.run(
+        services.store, services.taxonomy, dim, ctx.ensure_vectors(), ctx.scratch, ctx.args.scale_chunks
+    )
 
 
 SECTIONS: dict[str, Callable[[Context], None]] = {

@@ -65,7 +65,9 @@ def _cold_ingest(r: dict[str, Any]) -> tuple[float, str] | None:
 def _no_change(r: dict[str, Any]) -> tuple[float, str] | None:
     full = _dig(r, "ingest", "full_no_change")
     if full:
-        note = f"; {full['refreshed']} postings re-embedded: the skill taxonomy changed since the index" if full["refreshed"] else ""
+        note = (
+            f"; {full['refreshed']} postings re-embedded: the skill taxonomy changed since the index" if full["refreshed"] else ""
+        )
         return full["total_s"], f"full corpus ({full['unchanged']} units unchanged); +{full['model_load_s']} s model load{note}"
     sample = _dig(r, "ingest", "sample", "no_change")
     if sample:
@@ -74,8 +76,14 @@ def _no_change(r: dict[str, Any]) -> tuple[float, str] | None:
 
 
 def _rss(r: dict[str, Any]) -> tuple[float, str] | None:
-    runs = {k: _dig(r, "ingest", *path) for k, path in
-            {"full cold": ("full_cold",), "sample cold": ("sample", "cold"), "full re-run": ("full_no_change",)}.items()}
+    runs = {
+        k: _dig(r, "ingest", *path)
+        for k, path in {
+            "full cold": ("full_cold",),
+            "sample cold": ("sample", "cold"),
+            "full re-run": ("full_no_change",),
+        }.items()
+    }
     found = {k: v["peak_rss_mb"] for k, v in runs.items() if v}
     if not found:
         return None
@@ -114,8 +122,15 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         value, basis = found
         met = value <= limit
         margin = f"{limit / value:.1f}x under" if met and value > 0 else f"{value / limit:.1f}x over"
-        rows.append({
-            "target": name, "limit": limit, "unit": unit, "measured": round(value, 2),
-            "status": "met" if met else "missed", "margin": margin, "basis": basis,
-        })
+        rows.append(
+            {
+                "target": name,
+                "limit": limit,
+                "unit": unit,
+                "measured": round(value, 2),
+                "status": "met" if met else "missed",
+                "margin": margin,
+                "basis": basis,
+            }
+        )
     return rows

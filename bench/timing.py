@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import resource
 import sys
@@ -101,10 +102,8 @@ class TreeRss:
         while True:
             total = 0
             for proc in [me, *me.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):  # a child that just exited
                     total += proc.memory_info().rss
-                except psutil.Error:
-                    pass  # a child that just exited
             self.peak_mb = max(self.peak_mb, total / 2**20)
             if self._stop.wait(self.interval_s):
                 return

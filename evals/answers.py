@@ -12,13 +12,13 @@ from pydantic_evals.evaluators import EvaluationReason, Evaluator, EvaluatorCont
 from pydantic_evals.reporting import EvaluationReport
 
 from assistant.ask import AskResult, ask_async
+from assistant.core.embedding import Embedder
 from assistant.errors import AssistantError
 from assistant.services import Services
-from assistant.skills import Taxonomy
+from assistant.vocab.skills import Taxonomy
 from evals.dataset import AnswerInput, GroundTruthCase, to_dataset
 from evals.metrics import check_figures, citation_precision, cosine, is_refusal, key_fact_recall, matched_facts
 from evals.truth import ComputedTruth, PostingLookup, SourceTexts, posting_matches
-from ingest.embedding import Embedder
 
 
 class CitedSource(BaseModel):
@@ -61,7 +61,9 @@ class AnswerTask:
             return AnswerOutput(answer="", error=f"{type(exc).__name__}: {exc}")
         return AnswerOutput(
             answer=result.answer,
-            citations=[CitedSource(id=c.id, kind=c.kind, source=c.source, title=c.title, quote=c.quote) for c in result.citations],
+            citations=[
+                CitedSource(id=c.id, kind=c.kind, source=c.source, title=c.title, quote=c.quote) for c in result.citations
+            ],
             tools=[t.name for t in result.tools],
             latency_s=latency,
         )

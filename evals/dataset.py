@@ -37,7 +37,7 @@ class _Strict(BaseModel):
 
 
 class Segment(_Strict):
-    """Which postings a figure is about (the keys `assistant.market_filter.MarketFilter` accepts)."""
+    """Which postings a figure is about (the keys `assistant.market.filters.MarketFilter` accepts)."""
 
     city: str | None = None
     country: str | None = None

@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic_evals.evaluators import EvaluationResult, LLMJudge, OutputConfig
 
+from assistant.core.embedding import Embedder
+from assistant.core.settings import Settings
 from assistant.models import OFFLINE, build_model, model_name
-from assistant.settings import Settings
-from ingest.embedding import Embedder
 
 JUDGE = "judge"
 Label = Literal["RELEVANT", "PARTLY_RELEVANT", "NON_RELEVANT"]

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.schema import DOC_TYPES
-from assistant.search import chunk_filter, search
+from assistant.core.embedding import Embedder
+from assistant.core.schema import DOC_TYPES
+from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.store.base import SearchMode, Store
 from assistant.store.collections import CHUNKS
 from evals.dataset import GroundTruthCase, RegressionCase
 from evals.metrics import K, first_relevant_rank, hit_at, mean, reciprocal_rank
-from ingest.embedding import Embedder
 
 MODES: tuple[str, ...] = ("dense", "bm25", "hybrid", "hybrid-guides", "minsearch")
 # Every document type but job postings: the filter the agent's guide searches apply.
@@ -29,7 +29,7 @@ Retriever = Callable[[str, int], list[str]]
 
 
 def store_retriever(store: Store, embedder: Embedder, mode: SearchMode, *, guides_only: bool = False) -> Retriever:
-    """Search through `assistant.search.search` in one mode, optionally without job postings."""
+    """Search through `assistant.retrieval.hybrid.search` in one mode, optionally without job postings."""
     flt = chunk_filter(GUIDE_TYPES) if guides_only else None
 
     def run(query: str, k: int) -> list[str]:
@@ -82,7 +82,7 @@ def evaluate(cases: Sequence[GroundTruthCase], retrievers: dict[str, Retriever],
         returned: dict[str, list[str]] = {}
         for mode, retrieve in retrievers.items():
             sources = retrieve(case.retrieval_query, k)
-            ranks[mode] = first_relevant_rank(sources, lambda i, ss=sources: ss[i] in expected, k)
+            ranks[mode] = first_relevant_rank(sources, lambda i, ss=sources, want=expected: ss[i] in want, k)
             returned[mode] = sources
         out.append(CaseRetrieval(case.id, case.category, case.retrieval_query, ranks, returned))
     return out
@@ -136,6 +136,4 @@ class RegressionResult:
 
 def run_regressions(cases: Sequence[RegressionCase], store: Store, embedder: Embedder) -> list[RegressionResult]:
     """Search each regression query in its mode and check required and forbidden sources."""
-    return [
-        RegressionResult(c, [h.source for h in search(store, embedder, c.question, mode=c.mode, limit=c.k)]) for c in cases
-    ]
+    return [RegressionResult(c, [h.source for h in search(store, embedder, c.question, mode=c.mode, limit=c.k)]) for c in cases]

@@ -13,10 +13,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from assistant.core.settings import Settings
 from assistant.errors import AssistantError, InputError
 from assistant.models import model_name
 from assistant.services import Services
-from assistant.settings import Settings
 from evals.answers import AnswerEvaluation, evaluate_answers
 from evals.dataset import EVALS_DIR, GroundTruthCase, load_ground_truth, load_regressions
 from evals.gates import check_gates
@@ -113,7 +113,9 @@ def run(services: Services, console: Console, *, retrieval_only: bool, ingest_no
     truths = compute_truths(services, cases, console)
     records = [] if retrieval_only else answer_records(services, cases, truths, console)
     answers = summarize_answers(records) if records else None
-    by_cat_answers = {c: summarize_answers([r for r in records if r.category == c]) for c in sorted({r.category for r in records})}
+    by_cat_answers = {
+        c: summarize_answers([r for r in records if r.category == c]) for c in sorted({r.category for r in records})
+    }
 
     overall = {m: summarize(retrieval, m) for m in MODES}
     seconds = time.perf_counter() - started
@@ -139,7 +141,9 @@ def run(services: Services, console: Console, *, retrieval_only: bool, ingest_no
         answers_by_category=by_cat_answers,
         gates=gates,
         regressions=[
-            RegressionRow(id=r.case.id, question=r.case.question, passed=r.passed, returned=r.returned, forbidden_found=r.forbidden_found)
+            RegressionRow(
+                id=r.case.id, question=r.case.question, passed=r.passed, returned=r.returned, forbidden_found=r.forbidden_found
+            )
             for r in regression_results
         ],
         retrieval_cases=retrieval,

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.market import postings_behind, skill_share, top_companies, top_skills
-from assistant.market import compare as compare_segments
-from assistant.market_filter import ALL_VALUES, MarketFilter, resolve
-from assistant.market_pay import pay_stats
-from assistant.skills import Taxonomy
+from assistant.market.filters import ALL_VALUES, MarketFilter, resolve
+from assistant.market.pay import pay_stats
+from assistant.market.stats import compare as compare_segments
+from assistant.market.stats import postings_behind, skill_share, top_companies, top_skills
 from assistant.store.base import Filter, Match, Store
 from assistant.store.collections import CHUNKS, POSTINGS
+from assistant.vocab.skills import Taxonomy
 from evals.dataset import JobCheck, Segment, Statistic
 from evals.metrics import FigureTruth
 

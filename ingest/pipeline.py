@@ -7,13 +7,14 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from assistant.core.embedding import Embedder
+from assistant.core.schema import Chunk, Posting, stable_id
+from assistant.core.sentences import quotable_sentences
 from assistant.errors import IndexMismatchError, LoaderError
-from assistant.schema import Chunk, Posting, stable_id
-from assistant.skills import Taxonomy
 from assistant.store.base import Filter, Match, Point, Store
 from assistant.store.collections import (
     CHUNKS,
@@ -29,11 +30,10 @@ from assistant.store.collections import (
     sentence_id,
     specs,
 )
+from assistant.vocab.skills import Taxonomy
 from ingest.chunking import ChunkSpec, chunk_document, chunking_version
-from ingest.embedding import Embedder
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
-from ingest.sentences import quotable_sentences
 
 # Bump when `canonical_skills` changes how it derives skills: stored postings are then refreshed.
 SKILLS_RULE = "structured-else-raw/1"
@@ -191,7 +191,7 @@ class Ingester:
             {
                 "embedding_model": self.embedder.name,
                 "dim": self.embedder.dim,
-                "last_ingest": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "last_ingest": datetime.now(UTC).isoformat(timespec="seconds"),
                 "corpus_dir": str(root),
                 "taxonomy": fingerprint,
             }
@@ -268,13 +268,20 @@ class Ingester:
         )
         self.store.upsert(
             SENTENCES,
-            [Point(sentence_id(s), {"source": src}, dense=v) for (s, src), v in zip(quotable.items(), sentence_vecs, strict=True)],
+            [
+                Point(sentence_id(s), {"source": src}, dense=v)
+                for (s, src), v in zip(quotable.items(), sentence_vecs, strict=True)
+            ],
         )
         per_source = Counter(c.source for c in chunks)
         states = [
             FileState(
-                u.unit.source, u.unit.content_hash, u.unit.kind, sum(per_source[d.source] for d in u.documents),
-                len(u.postings), chunking_version(u.unit.kind),
+                u.unit.source,
+                u.unit.content_hash,
+                u.unit.kind,
+                sum(per_source[d.source] for d in u.documents),
+                len(u.postings),
+                chunking_version(u.unit.kind),
             )
             for u in loaded
         ]

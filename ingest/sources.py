@@ -143,9 +143,7 @@ def corpus_ready(corpus_dir: Path, *, sources_file: Path | None = None) -> bool:
     path = _sources_path(corpus_dir, sources_file)
     if path.is_file():
         return all(c.check.ok for c in verify_sources(corpus_dir, sources_file=path))
-    return corpus_dir.is_dir() and any(
-        p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file() for p in corpus_dir.rglob("*")
-    )
+    return corpus_dir.is_dir() and any(p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file() for p in corpus_dir.rglob("*"))
 
 
 def fetch_sources(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.settings import Settings
 from assistant.services import Services
-from assistant.settings import Settings
-from assistant.skills import Taxonomy
 from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
 from ingest.chunking import ChunkSpec
 from ingest.pipeline import Ingester
 from tests.app_corpus import write_corpus
@@ -23,8 +23,14 @@ NEVER_DECLINE = -1.0
 
 def tiny_settings(root: Path, **overrides: object) -> Settings:
     """Settings that ignore the environment's model and keys."""
-    values: dict[str, object] = {"data_dir": root, "corpus_dir": root / "corpus", "model": "offline",
-                                 "openai_api_key": None, "openai_base_url": None, "model_timeout_s": 30.0}
+    values: dict[str, object] = {
+        "data_dir": root,
+        "corpus_dir": root / "corpus",
+        "model": "offline",
+        "openai_api_key": None,
+        "openai_base_url": None,
+        "model_timeout_s": 30.0,
+    }
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[arg-type]
 
 

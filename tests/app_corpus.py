@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.schema import SKILL_CATEGORIES
+from assistant.core.schema import SKILL_CATEGORIES
 
 GUIDE_DE = """# Moving from Data Engineering into AI Engineering
 
@@ -88,22 +88,102 @@ class FixturePosting:
 
 
 POSTINGS: tuple[FixturePosting, ...] = (
-    FixturePosting("9000001", "AI Engineer, Search", "Fernweh Labs", "Berlin, DEU", "Hybrid", "Mid level", "ai-first",
-                   "60K-80K Annually", ("RAG", "LLM", "Prompt engineering"), ("Python", "Docker")),
-    FixturePosting("9000002", "Senior AI Engineer", "Kiezbank", "Berlin, DEU", "In-Office", "Senior level", "ai-first",
-                   "90K-110K Annually", ("RAG", "LangChain", "Evaluation"), ("Python", "AWS", "Kubernetes")),
-    FixturePosting("9000003", "LLM Platform Engineer", "Spreeworks", "Berlin, DEU", "Remote", "Senior level", "ai-support",
-                   "", ("LLM",), ("Python", "Kubernetes", "Terraform")),
-    FixturePosting("9000004", "Applied AI Engineer", "Thames Analytics", "London, England", "Hybrid", "Mid level", "ai-first",
-                   "70K-90K Annually", ("RAG", "Evaluation", "LLM"), ("Python", "SQL")),
-    FixturePosting("9000005", "AI Support Engineer", "Camden Cloud", "London, England", "In-Office", "Mid level", "ai-support",
-                   "", ("LLM",), ("Python", "Docker", "AWS")),
-    FixturePosting("9000006", "Founding AI Engineer", "Hudson Agents", "New York, NY, USA", "In-Office", "Senior level", "ai-first",
-                   "150K-190K Annually", ("RAG", "LangGraph", "Prompt engineering", "Evaluation"), ("Python", "TypeScript")),
-    FixturePosting("9000007", "Machine Learning Engineer", "Brooklyn Data", "New York, NY, USA", "Hybrid", "Mid level", "ml-first",
-                   "", (), ("Python", "PyTorch", "Spark")),
-    FixturePosting("9000008", "AI Engineer, Agents", "Midtown AI", "New York, NY, USA", "Remote", "Mid level", "ai-first",
-                   "120K-150K Annually", ("RAG", "LangGraph", "LLM"), ("Python", "AWS")),
+    FixturePosting(
+        "9000001",
+        "AI Engineer, Search",
+        "Fernweh Labs",
+        "Berlin, DEU",
+        "Hybrid",
+        "Mid level",
+        "ai-first",
+        "60K-80K Annually",
+        ("RAG", "LLM", "Prompt engineering"),
+        ("Python", "Docker"),
+    ),
+    FixturePosting(
+        "9000002",
+        "Senior AI Engineer",
+        "Kiezbank",
+        "Berlin, DEU",
+        "In-Office",
+        "Senior level",
+        "ai-first",
+        "90K-110K Annually",
+        ("RAG", "LangChain", "Evaluation"),
+        ("Python", "AWS", "Kubernetes"),
+    ),
+    FixturePosting(
+        "9000003",
+        "LLM Platform Engineer",
+        "Spreeworks",
+        "Berlin, DEU",
+        "Remote",
+        "Senior level",
+        "ai-support",
+        "",
+        ("LLM",),
+        ("Python", "Kubernetes", "Terraform"),
+    ),
+    FixturePosting(
+        "9000004",
+        "Applied AI Engineer",
+        "Thames Analytics",
+        "London, England",
+        "Hybrid",
+        "Mid level",
+        "ai-first",
+        "70K-90K Annually",
+        ("RAG", "Evaluation", "LLM"),
+        ("Python", "SQL"),
+    ),
+    FixturePosting(
+        "9000005",
+        "AI Support Engineer",
+        "Camden Cloud",
+        "London, England",
+        "In-Office",
+        "Mid level",
+        "ai-support",
+        "",
+        ("LLM",),
+        ("Python", "Docker", "AWS"),
+    ),
+    FixturePosting(
+        "9000006",
+        "Founding AI Engineer",
+        "Hudson Agents",
+        "New York, NY, USA",
+        "In-Office",
+        "Senior level",
+        "ai-first",
+        "150K-190K Annually",
+        ("RAG", "LangGraph", "Prompt engineering", "Evaluation"),
+        ("Python", "TypeScript"),
+    ),
+    FixturePosting(
+        "9000007",
+        "Machine Learning Engineer",
+        "Brooklyn Data",
+        "New York, NY, USA",
+        "Hybrid",
+        "Mid level",
+        "ml-first",
+        "",
+        (),
+        ("Python", "PyTorch", "Spark"),
+    ),
+    FixturePosting(
+        "9000008",
+        "AI Engineer, Agents",
+        "Midtown AI",
+        "New York, NY, USA",
+        "Remote",
+        "Mid level",
+        "ai-first",
+        "120K-150K Annually",
+        ("RAG", "LangGraph", "LLM"),
+        ("Python", "AWS"),
+    ),
 )
 
 LEARNING_PATH_SOURCE = "field-guide/learning-paths/from-data-engineer.md"
@@ -111,10 +191,17 @@ LEARNING_PATH_SOURCE = "field-guide/learning-paths/from-data-engineer.md"
 
 def _raw(p: FixturePosting) -> dict[str, object]:
     return {
-        "job_id": int(p.job_id), "title": p.title, "company": p.company, "location": p.location,
-        "work_type": "FULL_TIME", "level": p.level, "skills": [*p.genai, *p.other_skills],
+        "job_id": int(p.job_id),
+        "title": p.title,
+        "company": p.company,
+        "location": p.location,
+        "work_type": "FULL_TIME",
+        "level": p.level,
+        "skills": [*p.genai, *p.other_skills],
         "description": f"{p.company} is hiring a {p.title}.\n\nYou will build {', '.join(p.genai) or 'ML'} systems in Python.\n",
-        "posted_date": "2026-02-10", "url": p.url, "source": "Built In",
+        "posted_date": "2026-02-10",
+        "url": p.url,
+        "source": "Built In",
     }
 
 
@@ -125,10 +212,13 @@ def _structured(p: FixturePosting) -> dict[str, object]:
     return {
         "company": {"name": p.company, "stage": "Series A", "focus": "AI products"},
         "position": {
-            "title": p.title, "ai_type": {"type": p.ai_type, "reasoning": "made up for a test"},
+            "title": p.title,
+            "ai_type": {"type": p.ai_type, "reasoning": "made up for a test"},
             "responsibilities": [f"Build {s} features" for s in p.genai] or ["Train models"],
-            "use_cases": ["Internal search"], "skills": skills,
-            "is_customer_facing": False, "is_management": False,
+            "use_cases": ["Internal search"],
+            "skills": skills,
+            "is_customer_facing": False,
+            "is_management": False,
         },
         "meta": {"job_id": p.job_id},
     }

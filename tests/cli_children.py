@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from assistant.core.embedding import assemble_model_dir
 from assistant.store.collections import CHUNKS, FILES, POSTINGS
 from assistant.store.edge import EdgeStore
-from ingest.embedding import assemble_model_dir
 
 CLI = [sys.executable, "-m", "assistant.cli"]
 CLI_TIMEOUT_S = 180
@@ -70,7 +70,8 @@ def snapshot(index: Path, vectors: bool = True) -> dict[str, Any]:
             shot[name] = {
                 p.id: json.dumps(
                     [p.payload, [round(v, 5) for v in p.dense or []] if vectors else None, p.sparse if vectors else None],
-                    sort_keys=True, default=str,
+                    sort_keys=True,
+                    default=str,
                 )
                 for p in points
             }

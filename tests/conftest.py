@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from pydantic_ai import models
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.services import Services

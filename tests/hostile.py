@@ -39,17 +39,24 @@ def raw_pdf(objects: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def text_pdf(text: str = "Retrieval augmented generation in practice", kids: bytes = b"[3 0 R]", count: int = 1,
-             content: bytes | None = None, filters: bytes = b"") -> bytes:
+def text_pdf(
+    text: str = "Retrieval augmented generation in practice",
+    kids: bytes = b"[3 0 R]",
+    count: int = 1,
+    content: bytes | None = None,
+    filters: bytes = b"",
+) -> bytes:
     """A one-page-object PDF whose page shows text; kids/count let a test repeat or cycle the page."""
     content = content if content is not None else b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids %s /Count %d >>" % (kids, count),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(content, filters),
-        _FONT,
-    ])
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids %s /Count %d >>" % (kids, count),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            _stream(content, filters),
+            _FONT,
+        ]
+    )
 
 
 def compressed_pdf() -> bytes:

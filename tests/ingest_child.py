@@ -13,11 +13,11 @@ from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
-from assistant.skills import Taxonomy
 from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
 from ingest import pipeline
 from ingest.chunking import ChunkSpec
-from ingest.pipeline import IngestReport, Ingester
+from ingest.pipeline import Ingester, IngestReport
 from tests.fakes import FakeEmbedder
 
 SPEC = ChunkSpec(64, 8)

@@ -9,10 +9,10 @@ Berlin 3, New York 4, London 3; ai-first 6 (1 2 4 5 8 10), ai-support 3 (3 6 9),
 
 from __future__ import annotations
 
-from assistant.schema import Chunk, Posting, SkillsByCategory, stable_id
-from assistant.skills import Taxonomy
+from assistant.core.schema import Chunk, Posting, SkillsByCategory, stable_id
 from assistant.store.base import Point, Store
 from assistant.store.collections import CHUNKS, POSTINGS, chunk_payload, posting_payload, specs
+from assistant.vocab.skills import Taxonomy
 from ingest.pipeline import posting_id
 from tests.fakes import FakeEmbedder
 
@@ -21,28 +21,116 @@ ROLE_GUIDE = "field-guide/role/skills.md"
 
 # job id, city, country, ai_type, level, company, skills by category, compensation, posted date
 ROWS: list[tuple[str, str, str, str, str, str, dict[str, list[str]], str | None, str]] = [
-    ("1", "Berlin", "DEU", "ai-first", "Senior level", "Acme",
-     {"genai": ["RAG", "LLMs"], "languages": ["Python"], "cloud": ["AWS"], "ops": ["Docker"]}, "70K-90K Annually", "2026-01-10"),
-    ("2", "Berlin", "DEU", "ai-first", "Mid level", "Acme",
-     {"genai": ["Retrieval-Augmented Generation", "Large Language Models"], "languages": ["Python"], "ops": ["Kubernetes"]},
-     "50K-70K Annually", "2026-01-10"),
-    ("3", "Berlin", "DEU", "ai-support", "Senior level", "Beta",
-     {"languages": ["Python", "SQL"], "data": ["Spark"], "cloud": ["GCP"]}, None, "2026-01-10"),
-    ("4", "New York", "USA", "ai-first", "Senior level", "Gamma",
-     {"genai": ["RAG", "prompt engineering"], "languages": ["Python"], "cloud": ["AWS"], "ops": ["Docker", "Kubernetes"]},
-     "150K-200K Annually", "2026-01-10"),
-    ("5", "New York", "USA", "ai-first", "Mid level", "Gamma",
-     {"genai": ["RAG"], "languages": ["Python", "TypeScript"], "cloud": ["Google Cloud"]}, "100K-140K Annually", "2026-01-10"),
-    ("6", "New York", "USA", "ai-support", "Mid level", "Delta",
-     {"languages": ["Python", "SQL"], "data": ["Airflow", "Spark"], "cloud": ["AWS"]}, "50-70 Hourly", "2026-02-05"),
-    ("7", "New York", "USA", "ml-first", "Senior level", "Delta",
-     {"ml": ["PyTorch"], "languages": ["Python"], "ops": ["Docker"]}, "Competitive", "2026-02-05"),
-    ("8", "London", "GBR", "ai-first", "Senior level", "Epsilon",
-     {"genai": ["LLMs", "RAG"], "languages": ["Python"], "cloud": ["AWS"]}, "80K-100K Annually", "2026-02-05"),
-    ("9", "London", "GBR", "ai-support", "Junior", "Epsilon",
-     {"languages": ["Java"], "cloud": ["AWS"], "ops": ["CI-CD"]}, "2-5 Annually", "2026-02-05"),
-    ("10", "London", "GBR", "ai-first", "Mid level", "Zeta",
-     {"genai": ["RAG", "LLM APIs", "evaluation"], "languages": ["Python"], "ops": ["Docker"]}, None, "2026-02-05"),
+    (
+        "1",
+        "Berlin",
+        "DEU",
+        "ai-first",
+        "Senior level",
+        "Acme",
+        {"genai": ["RAG", "LLMs"], "languages": ["Python"], "cloud": ["AWS"], "ops": ["Docker"]},
+        "70K-90K Annually",
+        "2026-01-10",
+    ),
+    (
+        "2",
+        "Berlin",
+        "DEU",
+        "ai-first",
+        "Mid level",
+        "Acme",
+        {"genai": ["Retrieval-Augmented Generation", "Large Language Models"], "languages": ["Python"], "ops": ["Kubernetes"]},
+        "50K-70K Annually",
+        "2026-01-10",
+    ),
+    (
+        "3",
+        "Berlin",
+        "DEU",
+        "ai-support",
+        "Senior level",
+        "Beta",
+        {"languages": ["Python", "SQL"], "data": ["Spark"], "cloud": ["GCP"]},
+        None,
+        "2026-01-10",
+    ),
+    (
+        "4",
+        "New York",
+        "USA",
+        "ai-first",
+        "Senior level",
+        "Gamma",
+        {"genai": ["RAG", "prompt engineering"], "languages": ["Python"], "cloud": ["AWS"], "ops": ["Docker", "Kubernetes"]},
+        "150K-200K Annually",
+        "2026-01-10",
+    ),
+    (
+        "5",
+        "New York",
+        "USA",
+        "ai-first",
+        "Mid level",
+        "Gamma",
+        {"genai": ["RAG"], "languages": ["Python", "TypeScript"], "cloud": ["Google Cloud"]},
+        "100K-140K Annually",
+        "2026-01-10",
+    ),
+    (
+        "6",
+        "New York",
+        "USA",
+        "ai-support",
+        "Mid level",
+        "Delta",
+        {"languages": ["Python", "SQL"], "data": ["Airflow", "Spark"], "cloud": ["AWS"]},
+        "50-70 Hourly",
+        "2026-02-05",
+    ),
+    (
+        "7",
+        "New York",
+        "USA",
+        "ml-first",
+        "Senior level",
+        "Delta",
+        {"ml": ["PyTorch"], "languages": ["Python"], "ops": ["Docker"]},
+        "Competitive",
+        "2026-02-05",
+    ),
+    (
+        "8",
+        "London",
+        "GBR",
+        "ai-first",
+        "Senior level",
+        "Epsilon",
+        {"genai": ["LLMs", "RAG"], "languages": ["Python"], "cloud": ["AWS"]},
+        "80K-100K Annually",
+        "2026-02-05",
+    ),
+    (
+        "9",
+        "London",
+        "GBR",
+        "ai-support",
+        "Junior",
+        "Epsilon",
+        {"languages": ["Java"], "cloud": ["AWS"], "ops": ["CI-CD"]},
+        "2-5 Annually",
+        "2026-02-05",
+    ),
+    (
+        "10",
+        "London",
+        "GBR",
+        "ai-first",
+        "Mid level",
+        "Zeta",
+        {"genai": ["RAG", "LLM APIs", "evaluation"], "languages": ["Python"], "ops": ["Docker"]},
+        None,
+        "2026-02-05",
+    ),
 ]
 
 # Guide passages written for the tests (not corpus text): source, doc type, section, text.
@@ -62,10 +150,19 @@ def postings(taxonomy: Taxonomy) -> list[Posting]:
         by_category = SkillsByCategory(**skills)
         out.append(
             Posting(
-                job_id=job_id, source=f"field-guide/job-market/data_raw/{job_id}_{company}.yaml",
-                title=f"AI Engineer {job_id}", company=company, city=city, country=country, ai_type=ai_type,
-                level=level, skills=by_category, compensation=pay, posted_date=day,
-                url=f"https://example.com/job/{job_id}", canonical_skills=taxonomy.canonical_set(by_category.all()),
+                job_id=job_id,
+                source=f"field-guide/job-market/data_raw/{job_id}_{company}.yaml",
+                title=f"AI Engineer {job_id}",
+                company=company,
+                city=city,
+                country=country,
+                ai_type=ai_type,
+                level=level,
+                skills=by_category,
+                compensation=pay,
+                posted_date=day,
+                url=f"https://example.com/job/{job_id}",
+                canonical_skills=taxonomy.canonical_set(by_category.all()),
             )
         )
     return out
@@ -80,8 +177,16 @@ def fill(store: Store, taxonomy: Taxonomy, embedder: FakeEmbedder, *, chunks: bo
     store.upsert(POSTINGS, [Point(posting_id(p.job_id), posting_payload(p), v) for p, v in zip(items, vectors)])
     if chunks:
         rows = [
-            Chunk(id=stable_id(f"{src}#{i}"), source=src, position=i, title=src.rsplit("/", 1)[-1], doc_type=dt,
-                  section=sec, text=text, content_hash=f"sha256-of-{src}")
+            Chunk(
+                id=stable_id(f"{src}#{i}"),
+                source=src,
+                position=i,
+                title=src.rsplit("/", 1)[-1],
+                doc_type=dt,
+                section=sec,
+                text=text,
+                content_hash=f"sha256-of-{src}",
+            )
             for i, (src, dt, sec, text) in enumerate(GUIDE_CHUNKS)
         ]
         texts = [c.embedding_text() for c in rows]

@@ -60,8 +60,13 @@ def error_body(message: str, kind: str = "invalid_request_error") -> dict[str, A
 
 
 def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> bytes:
-    data = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    data = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
     return f"data: {json.dumps(data)}\n\n".encode()
 
 
@@ -86,17 +91,47 @@ class Handler(BaseHTTPRequestHandler):
         call_id = f"call_{len(self.script.requests)}"
         model = body["model"]
         if not body.get("stream"):
-            message = {"role": "assistant", "content": None,
-                       "tool_calls": [{"id": call_id, "type": "function", "function": {"name": answer.name, "arguments": answer.arguments}}]}
-            reply = {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": model,
-                     "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}], "usage": USAGE}
+            message = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {"id": call_id, "type": "function", "function": {"name": answer.name, "arguments": answer.arguments}}
+                ],
+            }
+            reply = {
+                "id": "chatcmpl-1",
+                "object": "chat.completion",
+                "created": 0,
+                "model": model,
+                "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+                "usage": USAGE,
+            }
             self._send(200, "application/json", json.dumps(reply).encode())
             return
         args = answer.arguments
-        chunks = [_chunk(model, {"role": "assistant", "tool_calls": [{"index": 0, "id": call_id, "type": "function",
-                                                               "function": {"name": answer.name, "arguments": ""}}]})]
-        chunks += [_chunk(model, {"tool_calls": [{"index": 0, "function": {"arguments": args[i : i + 16]}}]}) for i in range(0, len(args), 16)]
-        usage = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [], "usage": USAGE}
+        chunks = [
+            _chunk(
+                model,
+                {
+                    "role": "assistant",
+                    "tool_calls": [
+                        {"index": 0, "id": call_id, "type": "function", "function": {"name": answer.name, "arguments": ""}}
+                    ],
+                },
+            )
+        ]
+        chunks += [
+            _chunk(model, {"tool_calls": [{"index": 0, "function": {"arguments": args[i : i + 16]}}]})
+            for i in range(0, len(args), 16)
+        ]
+        usage = {
+            "id": "chatcmpl-1",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": model,
+            "choices": [],
+            "usage": USAGE,
+        }
         chunks += [_chunk(model, {}, "tool_calls"), f"data: {json.dumps(usage)}\n\n".encode(), b"data: [DONE]\n\n"]
         self._send(200, "text/event-stream", b"".join(chunks))
 

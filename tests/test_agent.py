@@ -7,18 +7,23 @@ from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, Tool
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.models.test import TestModel
 
-from assistant.agent import OUTPUT_TOOL, career_agent
+from assistant.agent.build import OUTPUT_TOOL, career_agent
+from assistant.agent.market_tools import skill_gap
 from assistant.ask import ask
-from assistant.backgrounds import load_backgrounds
 from assistant.errors import ModelError
-from assistant.market_tools import skill_gap
 from assistant.services import Services
+from assistant.vocab.backgrounds import load_backgrounds
 from tests.agent_fixtures import tiny  # noqa: F401  (fixture)
 
 
 def _returns(messages: list[ModelMessage], tool: str) -> list[ToolReturnPart]:
-    return [p for m in messages if isinstance(m, ModelRequest) for p in m.parts
-            if isinstance(p, ToolReturnPart) and p.tool_name == tool]
+    return [
+        p
+        for m in messages
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, ToolReturnPart) and p.tool_name == tool
+    ]
 
 
 def _feedback(messages: list[ModelMessage]) -> list[str]:
@@ -39,7 +44,11 @@ def _search_then(final: object) -> FunctionModel:
 
     def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         if not _returns(messages, "search_corpus"):
-            return ModelResponse(parts=[ToolCallPart("search_corpus", {"query": "evaluation test set", "doc_types": ["learning_path"], "limit": 3})])
+            return ModelResponse(
+                parts=[
+                    ToolCallPart("search_corpus", {"query": "evaluation test set", "doc_types": ["learning_path"], "limit": 3})
+                ]
+            )
         return final(messages)  # type: ignore[operator]
 
     return FunctionModel(respond)
@@ -157,7 +166,9 @@ def test_usage_limits_stop_a_model_that_loops_on_tool_calls(tiny: Services) -> N
 
 def test_test_model_can_drive_every_tool_schema(tiny: Services) -> None:
     # TestModel fills each tool's JSON schema with generated arguments: the schemas are usable.
-    model = TestModel(call_tools=["search_corpus"], custom_output_args={"answer": "Nothing to cite.", "citations": [], "follow_ups": []})
+    model = TestModel(
+        call_tools=["search_corpus"], custom_output_args={"answer": "Nothing to cite.", "citations": [], "follow_ups": []}
+    )
     with career_agent().override(model=model):
         result = ask(tiny, "anything")
     assert [t.name for t in result.tools] == ["search_corpus"] and result.answer == "Nothing to cite."

@@ -14,16 +14,16 @@ import gradio as gr
 import pytest
 from pydantic import SecretStr
 
-from assistant.app import build_app, launch_options
-from assistant.app_chat import ChatState, thumbs
-from assistant.app_gap import upload_status
-from assistant.app_render import link, plain, sources_html
-from assistant.app_safety import app_auth, check_pdf_upload, is_local_host
+from assistant.app.build import build_app, launch_options
+from assistant.app.chat import ChatState, thumbs
+from assistant.app.feedback import AnswerLog, FeedbackStore, open_feedback
+from assistant.app.gap import upload_status
+from assistant.app.render import link, plain, sources_html
+from assistant.app.safety import app_auth, check_pdf_upload, is_local_host
 from assistant.ask import SourceRef
+from assistant.core.settings import Settings
 from assistant.errors import ConfigError, InputError
-from assistant.feedback import AnswerLog, FeedbackStore, open_feedback
 from assistant.services import Services
-from assistant.settings import Settings
 from tests.fakes import FakeEmbedder
 
 

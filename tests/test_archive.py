@@ -100,9 +100,7 @@ def test_links_that_stay_inside_are_never_written(tmp_path: Path) -> None:
     assert files_under(dest) == {"a.md"}
 
 
-@pytest.mark.parametrize(
-    ("kind", "word"), [(tarfile.CHRTYPE, "device"), (tarfile.BLKTYPE, "device"), (tarfile.FIFOTYPE, "fifo")]
-)
+@pytest.mark.parametrize(("kind", "word"), [(tarfile.CHRTYPE, "device"), (tarfile.BLKTYPE, "device"), (tarfile.FIFOTYPE, "fifo")])
 def test_refuses_device_files_and_fifos(tmp_path: Path, kind: bytes, word: str) -> None:
     with pytest.raises(UnsafeArchiveError, match=rf"{TOP}/dev\.md' is a {word}"):
         extract(tmp_path, [member(f"{TOP}/dev.md", kind=kind)], keep={"dev.md"})

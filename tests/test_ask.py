@@ -10,10 +10,10 @@ import pytest
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart, UserPromptPart
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
-from assistant.agent import OUTPUT_TOOL, career_agent
+from assistant.agent.build import OUTPUT_TOOL, career_agent
 from assistant.ask import AskResult, Restart, ToolStarted, ask, ask_stream
 from assistant.errors import InputError, ModelError
-from assistant.offline import offline_model
+from assistant.offline.model import offline_model
 from assistant.services import Services
 from tests.agent_fixtures import NEVER_DECLINE, tiny, tiny_settings  # noqa: F401  (fixture)
 
@@ -41,7 +41,9 @@ def test_history_gives_the_model_the_earlier_turns(tiny: Services) -> None:
     prompts: list[list[str]] = []
 
     def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
-        prompts.append([str(p.content) for m in messages if isinstance(m, ModelRequest) for p in m.parts if isinstance(p, UserPromptPart)])
+        prompts.append(
+            [str(p.content) for m in messages if isinstance(m, ModelRequest) for p in m.parts if isinstance(p, UserPromptPart)]
+        )
         return ModelResponse(parts=[ToolCallPart(OUTPUT_TOOL, {"answer": "Noted.", "citations": [], "follow_ups": []})])
 
     with career_agent().override(model=FunctionModel(respond)):

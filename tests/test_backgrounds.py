@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.backgrounds import get_background, load_backgrounds
 from assistant.errors import ConfigError, InputError
-from assistant.skills import Taxonomy
+from assistant.vocab.backgrounds import get_background, load_backgrounds
+from assistant.vocab.skills import Taxonomy
 
 IDS = ["data-engineer", "data-scientist", "ml-engineer", "backend-engineer", "frontend-engineer"]
 

@@ -1,6 +1,6 @@
 """Bad questions and filter values through `ask()`, the CLI (`assistant ask`, `search`, `stats`) and the chat tab.
 
-Each one gets a clear answer or a clear message, never a traceback. Exit codes of `assistant.cli.main`:
+Each one gets a clear answer or a clear message, never a traceback. Exit codes of `assistant.cli.root.main`:
 0 for an answer or search results (also "No results."), 1 for a refused input (a line `error: …` and a line
 `fix: …` on stderr), 2 for a command-line usage error (click's own message).
 """
@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from assistant.agent import career_agent
-from assistant.app_chat import ChatState, Message, answer_stream
+from assistant.agent.build import career_agent
+from assistant.app.chat import ChatState, Message, answer_stream
+from assistant.app.feedback import FeedbackStore
 from assistant.ask import AskResult, ask
 from assistant.cli import main
 from assistant.errors import InputError
-from assistant.feedback import FeedbackStore
-from assistant.offline import DECLINE, offline_model
+from assistant.offline.model import DECLINE, offline_model
 from assistant.services import Services
 from assistant.store.collections import POSTINGS
 from tests.agent_fixtures import NEVER_DECLINE, tiny, tiny_settings  # noqa: F401  (fixture)
@@ -42,12 +42,12 @@ ODD = [
     pytest.param("<img src=x onerror=alert(1)> What is RAG?", id="img-onerror"),
     pytest.param("[click](javascript:alert(1)) ![t](http://evil.example/t.png) What is RAG?", id="markdown-link-image"),
     pytest.param("Who is hiring AI engineers in San \"Fran'cisco?", id="quoted-city"),
-    pytest.param("Which jobs at O'Brien \"Labs\" ask for RAG?", id="quoted-company"),
+    pytest.param('Which jobs at O\'Brien "Labs" ask for RAG?', id="quoted-company"),
     pytest.param("What share of postings in Berlin' OR '1'='1 ask for RAG?", id="sql-in-filter"),
 ]
 QUOTED_FILTERS = [
     pytest.param(["--city", "San \"Fran'cisco"], id="city-quotes"),
-    pytest.param(["--company", "O'Brien \"Labs\"; DROP TABLE postings; --"], id="company-quotes-sql"),
+    pytest.param(["--company", 'O\'Brien "Labs"; DROP TABLE postings; --'], id="company-quotes-sql"),
     pytest.param(["--city", "[/bold] Berlin [red]"], id="city-markup"),
 ]
 md = MarkdownIt("commonmark")
@@ -183,11 +183,14 @@ def test_cli_stats_with_an_unknown_quoted_filter_value_is_refused_with_exit_code
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize(("args", "reason"), [
-    pytest.param(["ask"], "Error: Missing argument 'question'.", id="missing-question"),
-    pytest.param(["search", "AI", "--limit", "0"], "Error: Invalid value for '--limit'", id="limit-0"),
-    pytest.param(["stats", "skill", "RAG", "--town", "Berlin"], "Error: No such option: --town", id="unknown-option"),
-])
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        pytest.param(["ask"], "Error: Missing argument 'question'.", id="missing-question"),
+        pytest.param(["search", "AI", "--limit", "0"], "Error: Invalid value for '--limit'", id="limit-0"),
+        pytest.param(["stats", "skill", "RAG", "--town", "Berlin"], "Error: No such option: --town", id="unknown-option"),
+    ],
+)
 def test_cli_usage_error_exits_2_with_a_usage_line_and_the_reason(
     tiny: Services, capsys: pytest.CaptureFixture[str], args: list[str], reason: str
 ) -> None:
@@ -233,11 +236,14 @@ def test_cli_ask_lists_sources_with_markup_like_titles_verbatim(bracketed: Servi
     assert "[1] Prompt formats [/INST]" in out and "Traceback" not in out + err
 
 
-@pytest.mark.parametrize("question", [
-    pytest.param("<script>alert(1)</script> What skills do AI engineers need?", id="script-tag"),
-    pytest.param("<img src=x onerror=alert(1)> What is RAG?", id="img-onerror"),
-    pytest.param("<iframe src=https://evil.example></iframe> How do I prepare for interviews?", id="iframe"),
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("<script>alert(1)</script> What skills do AI engineers need?", id="script-tag"),
+        pytest.param("<img src=x onerror=alert(1)> What is RAG?", id="img-onerror"),
+        pytest.param("<iframe src=https://evil.example></iframe> How do I prepare for interviews?", id="iframe"),
+    ],
+)
 def test_html_in_a_question_is_shown_as_text_in_the_chat(tiny: Services, offline: None, tmp_path: Path, question: str) -> None:
     """The chat's markdown renders the question's tags as text: no element from the question reaches the page."""
     shown = _chat(tiny, FeedbackStore(tmp_path / "f.db"), question)

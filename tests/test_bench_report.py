@@ -17,12 +17,24 @@ RESULTS: dict[str, Any] = {
     "generated": "2026-01-01T00:00:00+00:00",
     "command": "python -m bench.run",
     "total_seconds": 1.0,
-    "machine": {"cpu": "cpu", "cores": 2, "memory_gib": 1.0, "os": "Linux", "python": "3.11", "packages": {},
-                "load_average_1m": 0.1, "load_average_1m_end": 0.2},
+    "machine": {
+        "cpu": "cpu",
+        "cores": 2,
+        "memory_gib": 1.0,
+        "os": "Linux",
+        "python": "3.11",
+        "packages": {},
+        "load_average_1m": 0.1,
+        "load_average_1m_end": 0.2,
+    },
     "index": {"kind": "full corpus", "chunks": 10, "postings": 2, "points": 14, "files": 2, "disk_bytes": 1000},
-    "search": {"queries": 10, "hybrid/none": {"store": _lat(4.0), "with_embedding": _lat(40.0)},
-               "hybrid/guides": {"store": _lat(6.0), "with_embedding": _lat(20.0)},
-               "search_hybrid_end_to_end": _lat(41.0), "embedding": {"dense": _lat(30.0), "bm25": _lat(0.1)}},
+    "search": {
+        "queries": 10,
+        "hybrid/none": {"store": _lat(4.0), "with_embedding": _lat(40.0)},
+        "hybrid/guides": {"store": _lat(6.0), "with_embedding": _lat(20.0)},
+        "search_hybrid_end_to_end": _lat(41.0),
+        "embedding": {"dense": _lat(30.0), "bm25": _lat(0.1)},
+    },
 }
 
 

@@ -79,15 +79,20 @@ def test_peak_rss_is_positive_megabytes() -> None:
 def test_tree_rss_sees_memory_allocated_while_running() -> None:
     with TreeRss(interval_s=0.01) as rss:
         block = bytearray(64 * 2**20)
-        block[:: 4096] = b"x" * len(block[:: 4096])  # touch every page so it is resident
+        block[::4096] = b"x" * len(block[::4096])  # touch every page so it is resident
         time.sleep(0.1)
     assert rss.peak_mb >= 64
     del block
 
 
 def test_extrapolation_scales_embedding_per_text_and_adds_guide_sentences_once() -> None:
-    sample = {"chunks": 90, "postings": 10, "indexed": 20, "total_s": 16.0,
-              "stages_s": {"load": 1.0, "chunk": 0.5, "embed": 10.0, "sentences": 4.0, "upsert": 0.5}}
+    sample = {
+        "chunks": 90,
+        "postings": 10,
+        "indexed": 20,
+        "total_s": 16.0,
+        "stages_s": {"load": 1.0, "chunk": 0.5, "embed": 10.0, "sentences": 4.0, "upsert": 0.5},
+    }
     est = extrapolate(sample, full_texts=1000, full_units=200)
     assert (est["embed_s"], est["sentences_s"], est["other_s"]) == (100.0, 4.0, 20.0)
     assert est["seconds"] == 124.0

@@ -26,8 +26,12 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 STEP_MS = 30_000  # bound on any one wait in the page
 ANSWER_MS = 90_000  # bound on one streamed answer from the offline model
@@ -70,9 +74,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """The app over a freshly ingested small corpus, served on a free port for this module's tests."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from assistant.app import serve
+    from assistant.app.build import serve
+    from assistant.core.settings import Settings
     from assistant.services import Services
-    from assistant.settings import Settings
     from ingest.chunking import ChunkSpec
     from ingest.pipeline import Ingester
 
@@ -82,7 +86,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
         corpus_dir=root, data_dir=base / "data", model="offline", port=_free_port(), max_upload_mb=UPLOAD_LIMIT_MB
     )
     services = Services(settings)
-    Ingester(services.store, services.embedder, services.taxonomy, ChunkSpec(settings.chunk_tokens, settings.chunk_overlap)).run(root)
+    Ingester(services.store, services.embedder, services.taxonomy, ChunkSpec(settings.chunk_tokens, settings.chunk_overlap)).run(
+        root
+    )
     demo = serve(services, block=False)
     try:
         yield RunningApp(str(demo.local_url), settings.feedback_db)

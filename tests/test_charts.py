@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from matplotlib.image import imread
 
-from assistant.charts import plot_gap, plot_top_skills
 from assistant.errors import InputError
-from assistant.gap import GapReport, GapSkill, Strength
-from assistant.market import SkillRanking, SkillStat
-from assistant.market_filter import MarketFilter
+from assistant.market.charts import plot_gap, plot_top_skills
+from assistant.market.filters import MarketFilter
+from assistant.market.gap import GapReport, GapSkill, Strength
+from assistant.market.stats import SkillRanking, SkillStat
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -36,9 +36,14 @@ def test_chart_grows_with_the_number_of_bars(tmp_path: Path) -> None:
 
 def test_gap_chart_is_a_png(tmp_path: Path) -> None:
     report = GapReport(
-        "ai-first", MarketFilter(ai_type="ai-first"), 6, ["Python"],
+        "ai-first",
+        MarketFilter(ai_type="ai-first"),
+        6,
+        ["Python"],
         [GapSkill("RAG", "genai", 6, 6, 1.0, [], []), GapSkill("LLMs", "genai", 3, 6, 0.5, [], [])],
-        [Strength("Python", "languages", 6, 6, 1.0)], [], None,
+        [Strength("Python", "languages", 6, 6, 1.0)],
+        [],
+        None,
     )
     out = plot_gap(report, tmp_path / "nested" / "gap.png")
     assert out.read_bytes()[:8] == PNG_MAGIC

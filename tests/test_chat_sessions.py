@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.agent import career_agent
-from assistant.app_chat import ChatState, Message, answer_stream
-from assistant.feedback import FeedbackStore
-from assistant.offline import offline_model
+from assistant.agent.build import career_agent
+from assistant.app.chat import ChatState, Message, answer_stream
+from assistant.app.feedback import FeedbackStore
+from assistant.offline.model import offline_model
 from assistant.services import Services
 from tests.agent_fixtures import NEVER_DECLINE, tiny  # noqa: F401  (fixture)
 
@@ -26,7 +26,9 @@ def offline(tiny: Services) -> Iterator[None]:
         yield
 
 
-def _turn(services: Services, feedback: FeedbackStore, question: str, messages: list[Message], state: ChatState) -> tuple[list[Message], ChatState]:
+def _turn(
+    services: Services, feedback: FeedbackStore, question: str, messages: list[Message], state: ChatState
+) -> tuple[list[Message], ChatState]:
     """One question in the chat: the messages and state after the answer."""
 
     async def last() -> tuple[list[Message], ChatState]:

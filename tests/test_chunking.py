@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.schema import Document, Section, stable_id
+from assistant.core.schema import Document, Section, stable_id
 from ingest.chunking import (
     OUTLINE_SECTION,
     ChunkSpec,
@@ -152,6 +152,11 @@ def test_a_passage_that_points_elsewhere_is_flagged_in_a_prose_guide() -> None:
 
 
 def test_a_postings_links_are_not_counted() -> None:
-    posting = Document(source="jobs/1.yaml", title="AI Engineer", doc_type="job_posting", content_hash="h",
-                       sections=[Section(text="Apply at https://example.com/a or https://example.com/b")])
+    posting = Document(
+        source="jobs/1.yaml",
+        title="AI Engineer",
+        doc_type="job_posting",
+        content_hash="h",
+        sections=[Section(text="Apply at https://example.com/a or https://example.com/b")],
+    )
     assert not any(c.mostly_links for c in chunk_document(posting))

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.root import app
+from assistant.core.settings import Settings
 from assistant.services import Services
-from assistant.settings import Settings
 from tests.fakes import FakeEmbedder
 
 runner = CliRunner()
@@ -71,8 +71,6 @@ def test_config_masks_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_missing_index_is_a_clear_message_not_a_traceback(tmp_path: Path) -> None:
     env = {"ASSISTANT_DATA_DIR": str(tmp_path / "nodata"), "ASSISTANT_CORPUS_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "info"], env=env, capture_output=True, text=True, timeout=60
-    )
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "info"], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "make ingest" in proc.stderr and "Traceback" not in proc.stderr

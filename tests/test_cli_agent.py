@@ -11,11 +11,11 @@ from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 from typer.testing import CliRunner
 
-from assistant import market
-from assistant.agent import career_agent
-from assistant.cli_agent import register
-from assistant.market_filter import MarketFilter
-from assistant.offline import DECLINE, offline_model
+from assistant.agent.build import career_agent
+from assistant.cli.agent import register
+from assistant.market import stats as market
+from assistant.market.filters import MarketFilter
+from assistant.offline.model import DECLINE, offline_model
 from assistant.services import Services
 from tests.agent_fixtures import NEVER_DECLINE, tiny  # noqa: F401  (fixture)
 
@@ -24,7 +24,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    """A CLI app with the agent commands, as `assistant.cli` registers them."""
+    """A CLI app with the agent commands, as `assistant.cli.root` registers them."""
     cli = typer.Typer()
     register(cli)
     return cli

@@ -8,11 +8,11 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from assistant.cli_app import register
+from assistant.app.feedback import AnswerLog, open_feedback
+from assistant.cli.app_commands import register
+from assistant.core.settings import Settings
 from assistant.errors import ConfigError
-from assistant.feedback import AnswerLog, open_feedback
 from assistant.services import Services
-from assistant.settings import Settings
 
 
 def _cli() -> typer.Typer:

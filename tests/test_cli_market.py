@@ -11,12 +11,12 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from assistant.cli_market import gap_command, stats_app
+from assistant.cli.market import gap_command, stats_app
+from assistant.core.settings import Settings
 from assistant.errors import InputError
 from assistant.services import Services
-from assistant.settings import Settings
-from assistant.skills import Taxonomy
 from assistant.store.server import ServerStore
+from assistant.vocab.skills import Taxonomy
 from tests.fakes import FakeEmbedder
 from tests.market_data import GUIDE, fill
 
@@ -49,7 +49,11 @@ def run_json(services: Services, *args: str) -> Any:
 def test_stats_skill_json_shape(services: Services) -> None:
     data = run_json(services, "stats", "skill", "retrieval augmented generation", "--city", "Berlin")
     assert {k: data[k] for k in ("skill", "count", "total", "share", "filters")} == {
-        "skill": "RAG", "count": 2, "total": 3, "share": 0.6667, "filters": {"city": "Berlin"},
+        "skill": "RAG",
+        "count": 2,
+        "total": 3,
+        "share": 0.6667,
+        "filters": {"city": "Berlin"},
     }
     assert {e["job_id"] for e in data["examples"]} == {"1", "2"}
     assert set(data["examples"][0]) == {"job_id", "title", "company", "city", "url", "source", "pay"}
@@ -148,8 +152,8 @@ def test_corpus_gap_for_a_data_engineer_puts_genai_first(full_index: Services) -
 
 
 def test_posting_text_that_looks_like_markup_is_printed_as_text(capsys: pytest.CaptureFixture[str]) -> None:
-    from assistant.cli_market import _refs
-    from assistant.market import PostingRef
+    from assistant.cli.market import _refs
+    from assistant.market.stats import PostingRef
 
     _refs("for example", [PostingRef("1", "LLM Engineer [/INST]", "Acme [bold]", None, None, "a.yaml")])
     assert "LLM Engineer [/INST] — Acme [bold]" in capsys.readouterr().out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compensation import UNKNOWN_CURRENCY, Pay, currency_for_country, describe, parse_compensation
+from assistant.vocab.compensation import UNKNOWN_CURRENCY, Pay, currency_for_country, describe, parse_compensation
 
 
 @pytest.mark.parametrize(
@@ -120,8 +120,15 @@ def test_mid_is_the_range_midpoint() -> None:
 
 @pytest.mark.parametrize(
     ("country", "currency"),
-    [("USA", "USD"), ("United States", "USD"), ("GBR", "GBP"), ("DEU", "EUR"), ("Netherlands", "EUR"), ("Mars", None),
-     (None, None)],
+    [
+        ("USA", "USD"),
+        ("United States", "USD"),
+        ("GBR", "GBP"),
+        ("DEU", "EUR"),
+        ("Netherlands", "EUR"),
+        ("Mars", None),
+        (None, None),
+    ],
 )
 def test_currency_for_country(country: str | None, currency: str | None) -> None:
     assert currency_for_country(country) == currency

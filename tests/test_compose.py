@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.compose import Cites, Ranked, Unit, figure_lines, mmr, only, split_units, with_source_prior
-from assistant.market_tools import FigureRow, Figures
-from assistant.tools import Job, Passage
+from assistant.agent.corpus_tools import Job, Passage
+from assistant.agent.market_tools import FigureRow, Figures
+from assistant.offline.compose import Cites, Ranked, Unit, figure_lines, mmr, only, split_units, with_source_prior
 
 
 def _ranked(relevance: list[float], passages: list[int]) -> Ranked:
@@ -29,7 +29,9 @@ def test_navigation_sections_give_no_sentences(section: str) -> None:
 
 
 def test_content_sections_give_their_sentences() -> None:
-    units = split_units([_passage("Most Common Steps", "- Hiring manager interview - a deep dive of forty-five to sixty minutes")])
+    units = split_units(
+        [_passage("Most Common Steps", "- Hiring manager interview - a deep dive of forty-five to sixty minutes")]
+    )
     assert [u.text for u in units] == ["Hiring manager interview - a deep dive of forty-five to sixty minutes"]
 
 
@@ -69,7 +71,9 @@ def test_a_posting_that_is_the_example_for_two_skills_is_shown_once() -> None:
 
 
 def test_a_pay_example_shows_the_pay_its_posting_lists() -> None:
-    job = Job(id="posting:1", title="AI Engineer", company="Acme", url="https://jobs.example.org/1", pay="$150,000-$200,000 a year")
+    job = Job(
+        id="posting:1", title="AI Engineer", company="Acme", url="https://jobs.example.org/1", pay="$150,000-$200,000 a year"
+    )
     rows = [FigureRow(label="postings listing parseable pay", count=1, total=2, share="50.0%", postings="all postings")]
     lines = figure_lines(Figures(id="fig:1", measure="yearly pay", rows=rows, examples=[job]), Cites())
     assert "[AI Engineer — Acme](https://jobs.example.org/1), $150,000-$200,000 a year [2]" in "\n".join(lines)

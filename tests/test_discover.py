@@ -32,8 +32,14 @@ def test_files_are_found_by_extension_with_kinds(tmp_path: Path) -> None:
         put(tmp_path, rel)
     units, _ = discover_units(tmp_path)
     assert [(u.source, u.kind) for u in units] == [
-        ("a.md", "markdown"), ("b/c.markdown", "markdown"), ("d.txt", "text"), ("e.pdf", "pdf"),
-        ("f.html", "html"), ("g.htm", "html"), ("h.yaml", "yaml"), ("i.YML", "yaml"),
+        ("a.md", "markdown"),
+        ("b/c.markdown", "markdown"),
+        ("d.txt", "text"),
+        ("e.pdf", "pdf"),
+        ("f.html", "html"),
+        ("g.htm", "html"),
+        ("h.yaml", "yaml"),
+        ("i.YML", "yaml"),
     ]
 
 

@@ -30,7 +30,11 @@ def _write(tmp_path: Path, *cases: dict[str, object]) -> Path:
 
 def _case(**fields: object) -> dict[str, object]:
     base: dict[str, object] = {
-        "id": "a-1", "category": "transition", "question": "what now?", "expected_sources": ["x.md"], "reference": "ref"
+        "id": "a-1",
+        "category": "transition",
+        "question": "what now?",
+        "expected_sources": ["x.md"],
+        "reference": "ref",
     }
     return base | fields
 

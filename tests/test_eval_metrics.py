@@ -194,7 +194,9 @@ def test_retrieval_summary_averages_hits_and_reciprocal_ranks() -> None:
 
 
 def test_a_regression_fails_when_a_forbidden_source_comes_back() -> None:
-    case = RegressionCase(id="r-1", question="what now?", required_sources=["a.md"], forbidden_sources=["c.md"], note="once broke")
+    case = RegressionCase(
+        id="r-1", question="what now?", required_sources=["a.md"], forbidden_sources=["c.md"], note="once broke"
+    )
     assert not RegressionResult(case, ["a.md", "c.md"]).passed
 
 

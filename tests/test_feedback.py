@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.app.feedback import AnswerLog, FeedbackStore
+from assistant.core.secrets import redact
 from assistant.errors import InputError
-from assistant.feedback import AnswerLog, FeedbackStore, redact
 
 
 def _log(question: str = "what should a data engineer learn?", **changes: object) -> AnswerLog:
@@ -34,7 +35,11 @@ def test_record_stores_every_field(tmp_path: Path) -> None:
     row = store.get(row_id)
     assert row is not None
     assert (row.question, row.answer, row.model, row.latency_s, row.thumbs) == (
-        "what should a data engineer learn?", "Learn RAG [1].", "offline", 0.25, None,
+        "what should a data engineer learn?",
+        "Learn RAG [1].",
+        "offline",
+        0.25,
+        None,
     )
     assert row.citations[0]["url"] == "https://example.org/de"
     assert row.tools[0]["name"] == "search_corpus" and row.tools[0]["args"] == {"query": "what should a data engineer learn?"}

@@ -9,39 +9,66 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.schema import Posting
+from assistant.core.schema import Posting
 from ingest.loaders.limits import MAX_TITLE_CHARS
 from tests.hostile import TIME_LIMIT_S, encrypted_pdf, image_only_pdf, load_files, text_pdf
 
 # No example database: nothing is written into the repo, and CI explores afresh each run.
 FUZZ = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 PATHS = [
-    "notes.md", "notes.txt", "deck.pdf", "page.html", "record.yaml",
-    "jobs/data_raw/7_Acme_AI.yaml", "jobs/data_structured/7_Acme_AI.yaml", "jobs/_internal/all_jobs_dedup.csv",
+    "notes.md",
+    "notes.txt",
+    "deck.pdf",
+    "page.html",
+    "record.yaml",
+    "jobs/data_raw/7_Acme_AI.yaml",
+    "jobs/data_structured/7_Acme_AI.yaml",
+    "jobs/_internal/all_jobs_dedup.csv",
 ]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-32", "latin-1", "cp1252", "shift_jis", "koi8_r", "gb18030"]
 GOOD_RAW = {
-    "job_id": 7, "title": "AI Engineer", "company": "Acme", "location": "Berlin, DEU", "work_type": "Remote",
-    "level": "Senior", "skills": ["Python"], "compensation": "$100k", "posted_date": dt.date(2026, 1, 2),
-    "url": "https://example.com/7", "description": "Build RAG.\n\nRequirements\n\n- Python",
+    "job_id": 7,
+    "title": "AI Engineer",
+    "company": "Acme",
+    "location": "Berlin, DEU",
+    "work_type": "Remote",
+    "level": "Senior",
+    "skills": ["Python"],
+    "compensation": "$100k",
+    "posted_date": dt.date(2026, 1, 2),
+    "url": "https://example.com/7",
+    "description": "Build RAG.\n\nRequirements\n\n- Python",
 }
 GOOD_STRUCTURED = {
     "company": {"name": "Acme", "stage": "Series A", "focus": "agents"},
     "position": {
-        "title": "AI Engineer", "ai_type": {"type": "ai-first"}, "responsibilities": ["Ship"], "use_cases": ["RAG"],
-        "skills": {"genai": ["LangChain"]}, "is_customer_facing": False, "is_management": False,
+        "title": "AI Engineer",
+        "ai_type": {"type": "ai-first"},
+        "responsibilities": ["Ship"],
+        "use_cases": ["RAG"],
+        "skills": {"genai": ["LangChain"]},
+        "is_customer_facing": False,
+        "is_management": False,
     },
     "meta": {"job_id": "7"},
 }
 
 long_text = st.integers(min_value=MAX_TITLE_CHARS, max_value=5_000).map(lambda n: "Title " * (n // 6))
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=40), long_text, st.dates(), st.datetimes(),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=40),
+    long_text,
+    st.dates(),
+    st.datetimes(),
     st.binary(max_size=8),
 )
 # Any YAML value: what a scraper or a hostile user could put in any field.
 values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4),
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4),
     max_leaves=12,
 )
 
@@ -68,8 +95,12 @@ def test_random_bytes_under_any_name_load_or_are_refused(path: str, data: bytes)
 
 
 @FUZZ
-@given(path=st.sampled_from(PATHS[:5] + PATHS[5:6]), text=st.text(max_size=1500), encoding=st.sampled_from(ENCODINGS),
-       nul_at=st.none() | st.integers(min_value=0, max_value=1500))
+@given(
+    path=st.sampled_from(PATHS[:5] + PATHS[5:6]),
+    text=st.text(max_size=1500),
+    encoding=st.sampled_from(ENCODINGS),
+    nul_at=st.none() | st.integers(min_value=0, max_value=1500),
+)
 def test_text_in_any_encoding_with_or_without_nul_bytes(path: str, text: str, encoding: str, nul_at: int | None) -> None:
     data = text.encode(encoding, errors="replace")
     if nul_at is not None:
@@ -81,34 +112,47 @@ PDF_BASES = [text_pdf(), encrypted_pdf(""), encrypted_pdf("user-secret"), image_
 
 
 @FUZZ
-@given(base=st.sampled_from(range(len(PDF_BASES))), cut=st.integers(min_value=0, max_value=2000),
-       flips=st.lists(st.tuples(st.integers(min_value=0, max_value=2000), st.integers(0, 255)), max_size=8),
-       insert=st.binary(max_size=64))
+@given(
+    base=st.sampled_from(range(len(PDF_BASES))),
+    cut=st.integers(min_value=0, max_value=2000),
+    flips=st.lists(st.tuples(st.integers(min_value=0, max_value=2000), st.integers(0, 255)), max_size=8),
+    insert=st.binary(max_size=64),
+)
 def test_truncated_and_corrupted_pdfs(base: int, cut: int, flips: list[tuple[int, int]], insert: bytes) -> None:
     data = bytearray(PDF_BASES[base])
     for at, value in flips:
         data[at % len(data)] = value
-    data[cut % len(data):cut % len(data)] = insert
+    data[cut % len(data) : cut % len(data)] = insert
     truncated = bytes(data[: max(1, len(data) - cut)])
     _assert_bounded(load_files({"a.pdf": bytes(data), "b.pdf": truncated}))
 
 
 @settings(FUZZ, max_examples=100)
-@given(raw=_overrides(list(GOOD_RAW)), company=_overrides(list(GOOD_STRUCTURED["company"])),
-       position=_overrides(list(GOOD_STRUCTURED["position"])), top=_overrides(list(GOOD_STRUCTURED)))
+@given(
+    raw=_overrides(list(GOOD_RAW)),
+    company=_overrides(list(GOOD_STRUCTURED["company"])),
+    position=_overrides(list(GOOD_STRUCTURED["position"])),
+    top=_overrides(list(GOOD_STRUCTURED)),
+)
 def test_wrong_types_in_every_posting_field(
     raw: dict[str, Any], company: dict[str, Any], position: dict[str, Any], top: dict[str, Any]
 ) -> None:
-    structured = {**GOOD_STRUCTURED, "company": {**GOOD_STRUCTURED["company"], **company},
-                  "position": {**GOOD_STRUCTURED["position"], **position}, **top}
+    structured = {
+        **GOOD_STRUCTURED,
+        "company": {**GOOD_STRUCTURED["company"], **company},
+        "position": {**GOOD_STRUCTURED["position"], **position},
+        **top,
+    }
     raw_text = yaml.safe_dump({**GOOD_RAW, **raw}).encode()
     structured_text = yaml.safe_dump(structured).encode()
-    outcome = load_files({
-        "jobs/data_raw/7_Acme_AI.yaml": raw_text,
-        "jobs/data_structured/7_Acme_AI.yaml": structured_text,
-        "mine/raw.yaml": raw_text,
-        "mine/structured.yaml": structured_text,
-    })
+    outcome = load_files(
+        {
+            "jobs/data_raw/7_Acme_AI.yaml": raw_text,
+            "jobs/data_structured/7_Acme_AI.yaml": structured_text,
+            "mine/raw.yaml": raw_text,
+            "mine/structured.yaml": structured_text,
+        }
+    )
     _assert_bounded(outcome)
     for unit in outcome.loaded.values():
         for posting in unit.postings:
@@ -119,8 +163,21 @@ def test_wrong_types_in_every_posting_field(
 
 # YAML made of its own punctuation and tokens, so anchors, aliases, merges, tags and nesting come up often.
 _YAML_TOKENS = [
-    *"ab01 \n\t-:[]{},!|>?'\"#%@`.<=", "\n  ", "&a ", "&b ", "*a", "*b", "<<: ", "!!binary ", "!!python/object ",
-    "2024-13-45", "2023-02-29", "1" * 5000, ".inf", "0o9", "~",  # scalars the resolver accepts but Python cannot build
+    *"ab01 \n\t-:[]{},!|>?'\"#%@`.<=",
+    "\n  ",
+    "&a ",
+    "&b ",
+    "*a",
+    "*b",
+    "<<: ",
+    "!!binary ",
+    "!!python/object ",
+    "2024-13-45",
+    "2023-02-29",
+    "1" * 5000,
+    ".inf",
+    "0o9",
+    "~",  # scalars the resolver accepts but Python cannot build
 ]
 yaml_text = st.lists(st.sampled_from(_YAML_TOKENS), max_size=120).map("".join)
 
@@ -131,7 +188,28 @@ def test_random_yaml_syntax_with_anchors_and_aliases(text: str) -> None:
     _assert_bounded(load_files({"record.yaml": text.encode(), "jobs/data_raw/7_x.yaml": text.encode()}))
 
 
-_INLINE_TOKENS = ["[", "]", "(", ")", "![", "](", "**", "__", "`", "<!--", "-->", "<http://", "<", ">", "a", " ", "'", "#", "|", "*"]
+_INLINE_TOKENS = [
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "**",
+    "__",
+    "`",
+    "<!--",
+    "-->",
+    "<http://",
+    "<",
+    ">",
+    "a",
+    " ",
+    "'",
+    "#",
+    "|",
+    "*",
+]
 
 
 @settings(FUZZ, max_examples=40)

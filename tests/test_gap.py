@@ -13,11 +13,11 @@ from matplotlib.figure import Figure
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, NameObject
 
-from assistant import gap
 from assistant.errors import InputError
-from assistant.skills import Taxonomy
+from assistant.market import gap
 from assistant.store.base import Store
 from assistant.store.server import ServerStore
+from assistant.vocab.skills import Taxonomy
 from tests.fakes import FakeEmbedder
 from tests.market_data import GUIDE, fill
 
@@ -136,7 +136,12 @@ def test_missing_skills_ranked_by_demand_in_target(store: Store) -> None:
     report = gap.skill_gap(store, EMBEDDER, TAX, gap.profile_from_background(TAX, "data-engineer"), target="ai-first")
     assert report.total == 6
     assert [(m.skill, m.count) for m in report.missing] == [
-        ("RAG", 6), ("LLMs", 3), ("Kubernetes", 2), ("Evaluation", 1), ("LLM APIs", 1), ("Prompt engineering", 1),
+        ("RAG", 6),
+        ("LLMs", 3),
+        ("Kubernetes", 2),
+        ("Evaluation", 1),
+        ("LLM APIs", 1),
+        ("Prompt engineering", 1),
         ("TypeScript", 1),
     ]
     assert report.missing[0].share == 1.0 and report.missing[0].total == 6

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from assistant.evidence import Evidence, EvidenceRegistry
-from assistant.grounding import Answer, Citation, problems, stated_numbers, tidy
+from assistant.agent.evidence import Evidence, EvidenceRegistry
+from assistant.agent.grounding import Answer, Citation, problems, stated_numbers, tidy
 
 
 def _registry() -> EvidenceRegistry:
     reg = EvidenceRegistry()
-    reg.add(Evidence(id="doc:aaa", kind="passage", source="guides/rag.md", title="RAG",
-                     text="Evaluation is the key new skill. About 40% of teams skip it."))
-    reg.add(Evidence(id="stat:bbb", kind="figure", source="postings index", title="share",
-                     text="Kubernetes: 150 of 1,765 postings (8.5%) — all postings"))
+    reg.add(
+        Evidence(
+            id="doc:aaa",
+            kind="passage",
+            source="guides/rag.md",
+            title="RAG",
+            text="Evaluation is the key new skill. About 40% of teams skip it.",
+        )
+    )
+    reg.add(
+        Evidence(
+            id="stat:bbb",
+            kind="figure",
+            source="postings index",
+            title="share",
+            text="Kubernetes: 150 of 1,765 postings (8.5%) — all postings",
+        )
+    )
     reg.allow_share(150 / 1765)
     return reg
 
@@ -59,11 +73,17 @@ def test_quote_must_be_in_the_evidence() -> None:
 
 
 def test_citation_markers_are_not_read_as_figures() -> None:
-    assert stated_numbers("See [12] and [3, 4] for 2 of 5 postings.") == ([], [("2 of 5", 2.0), ("2 of 5", 5.0), ("5 postings", 5.0)])
+    assert stated_numbers("See [12] and [3, 4] for 2 of 5 postings.") == (
+        [],
+        [("2 of 5", 2.0), ("2 of 5", 5.0), ("5 postings", 5.0)],
+    )
 
 
 def test_tidy_drops_unused_citations_and_extra_follow_ups() -> None:
-    answer = Answer(answer="Learn evaluation [2].", citations=[Citation(n=1, id="stat:bbb"), Citation(n=2, id="doc:aaa")],
-                    follow_ups=["a?", "b?", "c?", "d?"])
+    answer = Answer(
+        answer="Learn evaluation [2].",
+        citations=[Citation(n=1, id="stat:bbb"), Citation(n=2, id="doc:aaa")],
+        follow_ups=["a?", "b?", "c?", "d?"],
+    )
     tidied = tidy(answer)
     assert [c.n for c in tidied.citations] == [2] and tidied.follow_ups == ["a?", "b?", "c?"]

@@ -42,7 +42,11 @@ def in_namespace(script: str, env: dict[str, str], cwd: Path) -> subprocess.Comp
     """Run a shell script as root of a new user + mount namespace (its mounts vanish when it exits)."""
     return subprocess.run(
         ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=300,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -66,8 +70,9 @@ def previous(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tupl
     return base / "v2", data / "index", snapshot(data / "index")
 
 
-def test_low_disk_space_stops_ingest_before_any_write(fake_previous: tuple[Path, Path, dict[str, object]],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_low_disk_space_stops_ingest_before_any_write(
+    fake_previous: tuple[Path, Path, dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus, index, before = fake_previous
     monkeypatch.setattr(locking, "MIN_FREE_BYTES", shutil.disk_usage(index).free + 2**30)
     with pytest.raises(StoreError) as err:
@@ -85,12 +90,19 @@ def test_disk_full_data_dir_gives_a_clear_message_and_keeps_the_index(
     corpus, index, before = previous
     mount, out = tmp_path / "small-disk", tmp_path / "after"
     mount.mkdir()
-    env = cli_env(mount, corpus) | {"MNT": str(mount), "PREV": str(index), "MODELS": str(models_dir), "OUT": str(out), "PY": sys.executable}
+    env = cli_env(mount, corpus) | {
+        "MNT": str(mount),
+        "PREV": str(index),
+        "MODELS": str(models_dir),
+        "OUT": str(out),
+        "PY": sys.executable,
+    }
     # 16 MB free is under the store's 128 MB floor; without that check Edge runs into the full disk and dies (SIGBUS).
     proc = in_namespace(
         'mount -t tmpfs -o size=16m tmpfs "$MNT" && cp -a --sparse=always "$PREV" "$MNT/index" && ln -s "$MODELS" "$MNT/models"'
         ' && "$PY" -m assistant.cli ingest; echo "rc=$?" >&2; cp -a --sparse=always "$MNT/index" "$OUT"',
-        env, tmp_path,
+        env,
+        tmp_path,
     )
     failed = subprocess.CompletedProcess(proc.args, 1 if "rc=1" in proc.stderr else -1, proc.stdout, proc.stderr)
     assert_clear_failure(failed, "MB free on the disk holding the index", str(mount / "index"), "free at least")
@@ -137,8 +149,9 @@ def test_os_error_outside_the_store_is_a_message_not_a_traceback(tmp_path: Path)
         ("segment checksum mismatch", "rebuild"),
     ],
 )
-def test_engine_failures_get_the_fix_their_os_error_calls_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                               detail: str, fix: str) -> None:
+def test_engine_failures_get_the_fix_their_os_error_calls_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, detail: str, fix: str
+) -> None:
     with EdgeStore.open(tmp_path / "index") as store:
         store.ensure_collection("c", CollectionSpec(dense_size=2))
         shard = store._shard("c")

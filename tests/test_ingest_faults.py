@@ -28,7 +28,9 @@ STRUCTURED = "company: {{name: Acme}}\nposition:\n  title: {title}\n  skills: {{
 def write_corpus(root: Path, version: int) -> None:
     """Version 1, or version 2 with one guide shrunk, one deleted, two added and one posting changed."""
     shutil.rmtree(root, ignore_errors=True)
-    guides = {f"guides/g{i}.md": f"# Guide {i}\n\n" + f"## Part\n\nRetrieval step {i} for agents and evals.\n\n" * 6 for i in range(8)}
+    guides = {
+        f"guides/g{i}.md": f"# Guide {i}\n\n" + f"## Part\n\nRetrieval step {i} for agents and evals.\n\n" * 6 for i in range(8)
+    }
     postings = {i: ("AI Engineer", "Build retrieval systems for logistics.") for i in range(1, 5)}
     if version == 2:
         guides["guides/g1.md"] = "# Guide 1\n\nNow a single short paragraph.\n"
@@ -48,7 +50,9 @@ def write_corpus(root: Path, version: int) -> None:
 def _child(corpus: Path, index: Path) -> subprocess.Popen[str]:
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.ingest_child", str(corpus), str(index)],
-        cwd=REPO, stdout=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     watchdog = threading.Timer(CHILD_TIMEOUT_S, child.kill)  # a hung child must not hang the suite
     watchdog.daemon = True

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,15 +16,15 @@ from pydantic_ai import models
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
-from assistant.agent import INSTRUCTIONS, OUTPUT_TOOL, career_agent
+from assistant.agent.build import INSTRUCTIONS, OUTPUT_TOOL, career_agent
+from assistant.agent.corpus_tools import Job
+from assistant.agent.evidence import DATA_CLOSE, DATA_OPEN, Evidence, EvidenceRegistry
+from assistant.agent.grounding import Answer, Citation, problems
 from assistant.ask import AskResult, ask
-from assistant.evidence import DATA_CLOSE, DATA_OPEN, Evidence, EvidenceRegistry
-from assistant.grounding import Answer, Citation, problems
-from assistant.offline import DECLINE, offline_model
+from assistant.offline.model import DECLINE, offline_model
 from assistant.services import Services
-from assistant.skills import Taxonomy
 from assistant.store.edge import EdgeStore
-from assistant.tools import Job
+from assistant.vocab.skills import Taxonomy
 from ingest.chunking import ChunkSpec
 from ingest.loaders.doctype import url_for
 from ingest.pipeline import Ingester
@@ -72,13 +71,23 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 def _searches(messages: list[ModelMessage]) -> list[ToolReturnPart]:
-    return [p for m in messages if isinstance(m, ModelRequest) for p in m.parts
-            if isinstance(p, ToolReturnPart) and p.tool_name == "search_corpus"]
+    return [
+        p
+        for m in messages
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, ToolReturnPart) and p.tool_name == "search_corpus"
+    ]
 
 
 def _rejections(messages: list[ModelMessage]) -> list[str]:
-    return [str(p.content) for m in messages if isinstance(m, ModelRequest) for p in m.parts
-            if isinstance(p, ToolReturnPart) and p.tool_name == OUTPUT_TOOL and p.outcome == "retried"]
+    return [
+        str(p.content)
+        for m in messages
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, ToolReturnPart) and p.tool_name == OUTPUT_TOOL and p.outcome == "retried"
+    ]
 
 
 def _answer(text: str, *cites: tuple[int, str]) -> ModelResponse:
@@ -96,7 +105,9 @@ def _scripted(draft: Callable[[list[ModelMessage]], ModelResponse]) -> FunctionM
 
     def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         if not _searches(messages):
-            return ModelResponse(parts=[ToolCallPart("search_corpus", {"query": QUERY, "doc_types": ["learning_path"], "limit": 10})])
+            return ModelResponse(
+                parts=[ToolCallPart("search_corpus", {"query": QUERY, "doc_types": ["learning_path"], "limit": 10})]
+            )
         if not _rejections(messages):
             return draft(messages)
         return _answer("Analysts should build a labelled question set [1].", (1, _poisoned_passage(messages)))
@@ -125,7 +136,9 @@ def test_retrieved_text_reaches_the_model_only_inside_data_blocks(poisoned: Serv
 
     def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         if not _searches(messages):
-            return ModelResponse(parts=[ToolCallPart("search_corpus", {"query": QUERY, "doc_types": ["learning_path"], "limit": 10})])
+            return ModelResponse(
+                parts=[ToolCallPart("search_corpus", {"query": QUERY, "doc_types": ["learning_path"], "limit": 10})]
+            )
         seen.append((info.instructions or "", _searches(messages)[-1].model_response_str()))
         return _answer("Analysts should build a labelled question set [1].", (1, _poisoned_passage(messages)))
 
@@ -152,7 +165,10 @@ def test_retrieved_text_reaches_an_openai_compatible_server_only_inside_data_blo
             if not tools:
                 return Call("search_corpus", json.dumps({"query": QUERY, "doc_types": ["learning_path"], "limit": 10}))
             first = next(p for p in json.loads(tools[-1]["content"]) if CANARY in p["text"])
-            return Call(OUTPUT_TOOL, json.dumps({"answer": "Build a labelled question set [1].", "citations": [{"n": 1, "id": first["id"]}]}))
+            return Call(
+                OUTPUT_TOOL,
+                json.dumps({"answer": "Build a labelled question set [1].", "citations": [{"n": 1, "id": first["id"]}]}),
+            )
 
     script = Searcher()
     with serve(script) as base_url, models.override_allow_model_requests(True):
@@ -223,32 +239,53 @@ def test_offline_model_on_the_poisoned_guide_cites_only_stored_urls_and_never_th
 
 def _registry() -> EvidenceRegistry:
     reg = EvidenceRegistry()
-    reg.add(Evidence(id="doc:guide", kind="passage", source="guides/portfolio.md", title="Portfolio",
-                     url="https://github.com/org/guide/blob/main/portfolio.md",
-                     text="A live demo is gold (InterviewNode (https://www.interviewnode.com/post/projects)). Ship it."))
-    reg.add(Evidence(id="job:1", kind="posting", source="data_raw/1.yaml", title="AI Engineer — Kiezbank",
-                     url="https://jobs.example.org/job/1", text="AI Engineer at Kiezbank (Berlin)."))
+    reg.add(
+        Evidence(
+            id="doc:guide",
+            kind="passage",
+            source="guides/portfolio.md",
+            title="Portfolio",
+            url="https://github.com/org/guide/blob/main/portfolio.md",
+            text="A live demo is gold (InterviewNode (https://www.interviewnode.com/post/projects)). Ship it.",
+        )
+    )
+    reg.add(
+        Evidence(
+            id="job:1",
+            kind="posting",
+            source="data_raw/1.yaml",
+            title="AI Engineer — Kiezbank",
+            url="https://jobs.example.org/job/1",
+            text="AI Engineer at Kiezbank (Berlin).",
+        )
+    )
     return reg
 
 
 def test_link_quoted_verbatim_with_its_citation_is_accepted() -> None:
     """A guide sentence carrying its own reference link, quoted word for word and cited, is fine (the offline model does this)."""
-    answer = Answer(answer="- A live demo is gold (InterviewNode (https://www.interviewnode.com/post/projects)) [1]",
-                    citations=[Citation(n=1, id="doc:guide")])
+    answer = Answer(
+        answer="- A live demo is gold (InterviewNode (https://www.interviewnode.com/post/projects)) [1]",
+        citations=[Citation(n=1, id="doc:guide")],
+    )
     assert problems(answer, _registry()) == []
 
 
 def test_link_from_a_passage_but_not_quoted_is_a_problem() -> None:
     """The same link in the model's own words is not a returned source url."""
-    answer = Answer(answer="Read https://www.interviewnode.com/post/projects for ideas [1].", citations=[Citation(n=1, id="doc:guide")])
+    answer = Answer(
+        answer="Read https://www.interviewnode.com/post/projects for ideas [1].", citations=[Citation(n=1, id="doc:guide")]
+    )
     found = problems(answer, _registry())
     assert len(found) == 1 and "interviewnode" in found[0]
 
 
 def test_stored_posting_and_source_urls_are_accepted() -> None:
     """Links to a returned posting's or source's own url need no quote."""
-    answer = Answer(answer="[AI Engineer — Kiezbank](https://jobs.example.org/job/1) [1]; guide: https://github.com/org/guide/blob/main/portfolio.md [2]",
-                    citations=[Citation(n=1, id="job:1"), Citation(n=2, id="doc:guide")])
+    answer = Answer(
+        answer="[AI Engineer — Kiezbank](https://jobs.example.org/job/1) [1]; guide: https://github.com/org/guide/blob/main/portfolio.md [2]",
+        citations=[Citation(n=1, id="job:1"), Citation(n=2, id="doc:guide")],
+    )
     assert problems(answer, _registry()) == []
 
 
@@ -267,7 +304,9 @@ def test_instructions_quoted_by_a_retrieved_passage_are_not_a_leak() -> None:
     """Words the corpus itself contains may be quoted even when the instructions share them."""
     phrase = "Answer only from what the tools returned in this turn. Every factual sentence ends with one or more"
     reg = EvidenceRegistry()
-    reg.add(Evidence(id="doc:x", kind="passage", source="notes.md", title="Prompts", text=f"A good agent prompt: {phrase} markers."))
+    reg.add(
+        Evidence(id="doc:x", kind="passage", source="notes.md", title="Prompts", text=f"A good agent prompt: {phrase} markers.")
+    )
     answer = Answer(answer=f"- A good agent prompt: {phrase} markers. [1]", citations=[Citation(n=1, id="doc:x")])
     assert problems(answer, reg, instructions=INSTRUCTIONS) == []
 

@@ -6,7 +6,7 @@ property of that run. Figures (client and server latency percentiles, peak RSS o
 time) go to `load_results.json` in the pytest tmp dir, to the test report (record_property) and to the
 terminal, with or without `-s`.
 
-Gradio's queue runs one event at a time per listener unless told otherwise; `assistant.app.serve` sets
+Gradio's queue runs one event at a time per listener unless told otherwise; `assistant.app.build.serve` sets
 `default_concurrency_limit=4` and leaves the queue unbounded (max_size None), so all 20 sessions are
 accepted at once and four answers are computed at a time while the rest wait in the queue.
 """
@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.feedback import FeedbackStore, StoredAnswer
+from assistant.app.feedback import FeedbackStore, StoredAnswer
 from assistant.services import Services
 from tests.cli_children import cli_env
 
@@ -177,7 +177,11 @@ def _figures(run: LoadRun) -> dict[str, Any]:
         "questions_per_session": QUESTIONS_PER_SESSION,
         "answers_ok": len(client),
         "errors": sum(1 for o in run.outcomes if o.error),
-        "client_latency_s": {"p50": _percentile(client, 50), "p95": _percentile(client, 95), "max": round(max(client, default=0), 3)},
+        "client_latency_s": {
+            "p50": _percentile(client, 50),
+            "p95": _percentile(client, 95),
+            "max": round(max(client, default=0), 3),
+        },
         "server_answer_latency_s": {"p50": _percentile(server, 50), "p95": _percentile(server, 95)},
         "peak_rss_mb": run.peak_rss_mb,
         "wall_s": round(run.wall_s, 1),
@@ -198,7 +202,9 @@ def load_run(full_index: Services, tmp_path_factory: pytest.TempPathFactory) -> 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = cli_env(data, full_index.settings.corpus_dir) | {
-        "ASSISTANT_MODEL": "offline", "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
+        "ASSISTANT_MODEL": "offline",
+        "ASSISTANT_HOST": "127.0.0.1",
+        "ASSISTANT_PORT": str(port),
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
     log_path = base / "server.log"
@@ -262,8 +268,9 @@ def test_the_server_computes_answers_concurrently(load_run: LoadRun) -> None:
     assert sum(row.latency_s for row in load_run.rows) > load_run.wall_s
 
 
-def test_load_figures_are_written_and_reported(load_run: LoadRun, record_property: Callable[[str, object], None],
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_load_figures_are_written_and_reported(
+    load_run: LoadRun, record_property: Callable[[str, object], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     """p50/p95 latency, peak RSS and wall time go to load_results.json, the test report and the terminal."""
     figures = json.loads(load_run.results_file.read_text(encoding="utf-8"))
     record_property("load_results", json.dumps(figures))

@@ -38,7 +38,9 @@ def test_title_falls_back_to_first_h1(tmp_path: Path) -> None:
     assert load(tmp_path, "<body><h1>Only <br>Heading</h1><p>x</p></body>").title == "Only Heading"
 
 
-@pytest.mark.parametrize("hidden", ["script text", "color:red", "Menu", "Site header", "Enable JS", "chart label", "a comment", "Copyright footer"])
+@pytest.mark.parametrize(
+    "hidden", ["script text", "color:red", "Menu", "Site header", "Enable JS", "chart label", "a comment", "Copyright footer"]
+)
 def test_invisible_and_chrome_text_is_dropped(tmp_path: Path, hidden: str) -> None:
     assert hidden not in all_text(load(tmp_path, PAGE))
 

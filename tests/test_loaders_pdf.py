@@ -13,8 +13,8 @@ from assistant.errors import LoaderError
 from ingest.loaders.pdf import load_pdf, page_section
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
-from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_pdf import PdfPages
 
 SLIDE = (10.0, 5.6)
 PORTRAIT = (8.5, 11.0)

@@ -9,8 +9,8 @@ import pytest
 from assistant.errors import LoaderError
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit
-from ingest.loaders.postings import PostingParts, build_posting
 from ingest.loaders.posting_text import description_sections
+from ingest.loaders.postings import PostingParts, build_posting
 
 RAW = """job_id: 101
 title: AI Engineer
@@ -112,7 +112,13 @@ def test_source_is_the_data_raw_file(tmp_path: Path) -> None:
 def test_description_becomes_a_job_posting_document(tmp_path: Path) -> None:
     loaded = load_only(market(tmp_path))
     doc = loaded.documents[0]
-    assert (doc.title, doc.doc_type, doc.company, doc.city, doc.job_id) == ("AI Engineer at Acme", "job_posting", "Acme", "Berlin", "101")
+    assert (doc.title, doc.doc_type, doc.company, doc.city, doc.job_id) == (
+        "AI Engineer at Acme",
+        "job_posting",
+        "Acme",
+        "Berlin",
+        "101",
+    )
     assert doc.url == "https://builtin.com/job/ai-engineer/101"
     assert doc.content_hash == loaded.unit.content_hash
 
@@ -182,8 +188,12 @@ def test_remote_location_gives_remote_work_type() -> None:
 
 
 def test_listing_city_fills_in_when_raw_has_only_a_country() -> None:
-    parts = PostingParts(job_id="1", source="s", raw={"title": "T", "company": "C", "location": "USA"},
-                         listing={"location": "Brooklyn, New York, NY, USA"})
+    parts = PostingParts(
+        job_id="1",
+        source="s",
+        raw={"title": "T", "company": "C", "location": "USA"},
+        listing={"location": "Brooklyn, New York, NY, USA"},
+    )
     assert (build_posting(parts).city, build_posting(parts).country) == ("New York", "USA")
 
 

@@ -36,13 +36,17 @@ def test_interview_process_record_becomes_a_readable_interview_document(tmp_path
     assert docs[0].title == "Interview process at Mutiny: Senior Software Engineer (AI Products)"
     assert docs[0].doc_type == "interview"
     assert docs[0].sections[0].text.splitlines()[2:5] == [
-        "Steps:", "1. Hiring manager phone screen (30 min)", "2. Virtual onsite (two technical rounds)"
+        "Steps:",
+        "1. Hiring manager phone screen (30 min)",
+        "2. Virtual onsite (two technical rounds)",
     ]
     assert "4476482 Mutiny Senior Software Engineer AI Products" in docs[0].sections[0].text
 
 
 def test_users_own_raw_posting_yaml_gives_a_posting_and_its_document(tmp_path: Path) -> None:
-    text = "title: ML Engineer\ncompany: Beta\nlocation: Remote\ndescription: |\n  We build models.\nurl: https://jobs.example/1\n"
+    text = (
+        "title: ML Engineer\ncompany: Beta\nlocation: Remote\ndescription: |\n  We build models.\nurl: https://jobs.example/1\n"
+    )
     docs, postings = load_yaml(write(tmp_path, text, "555_beta.yaml"), "my-jobs/555_beta.yaml")
     assert (postings[0].job_id, postings[0].work_type, postings[0].source) == ("555", "Remote", "my-jobs/555_beta.yaml")
     assert (docs[0].doc_type, docs[0].title, docs[0].url) == ("job_posting", "ML Engineer at Beta", "https://jobs.example/1")

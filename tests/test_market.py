@@ -6,16 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant import market
 from assistant.errors import InputError
-from assistant.market_filter import MarketFilter, parse_filter
-from assistant.market_pay import pay_stats
+from assistant.market import stats as market
+from assistant.market.filters import MarketFilter, parse_filter
+from assistant.market.pay import pay_stats
 from assistant.services import Services
-from assistant.skills import Taxonomy
 from assistant.store.base import Store
 from assistant.store.collections import POSTINGS
 from assistant.store.edge import EdgeStore
 from assistant.store.server import ServerStore
+from assistant.vocab.skills import Taxonomy
 from tests.fakes import FakeEmbedder
 from tests.market_data import fill
 

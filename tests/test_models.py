@@ -62,7 +62,9 @@ def test_model_name_without_provider_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_rejected_key_names_the_key_setting(tmp_path: Path) -> None:
-    error = as_assistant_error(ModelHTTPError(401, "gpt-5-mini", {"error": "bad key"}), "openai:gpt-5-mini", tiny_settings(tmp_path))
+    error = as_assistant_error(
+        ModelHTTPError(401, "gpt-5-mini", {"error": "bad key"}), "openai:gpt-5-mini", tiny_settings(tmp_path)
+    )
     assert isinstance(error, ModelError) and "OPENAI_API_KEY" in (error.hint or "")
 
 
@@ -84,5 +86,3 @@ def test_invalid_answers_after_retries_become_a_model_error(tmp_path: Path) -> N
 def test_unrelated_errors_pass_through(tmp_path: Path) -> None:
     bug = KeyError("x")
     assert as_assistant_error(bug, "offline", tiny_settings(tmp_path)) is bug
-
-

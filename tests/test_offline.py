@@ -7,15 +7,15 @@ from collections.abc import Sequence
 
 import pytest
 
-from assistant import market
-from assistant.agent import career_agent
+from assistant.agent.build import career_agent
 from assistant.ask import AskResult, ask, ask_stream
-from assistant.intent import detect
-from assistant.market_filter import MarketFilter
-from assistant.offline import DECLINE, GUIDE_TYPES, offline_model, on_subject, plan
-from assistant.search import chunk_filter, search
+from assistant.market import stats as market
+from assistant.market.filters import MarketFilter
+from assistant.offline.intent import detect
+from assistant.offline.model import DECLINE, GUIDE_TYPES, offline_model, on_subject, plan
+from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.services import Services
-from assistant.skills import Taxonomy
+from assistant.vocab.skills import Taxonomy
 from tests.agent_fixtures import NEVER_DECLINE, tiny  # noqa: F401  (fixture)
 
 TAX = Taxonomy.load()
@@ -66,11 +66,19 @@ def test_plan_for_a_transition_calls_skill_gap_and_searches_the_guides() -> None
 
 def test_plan_for_a_figure_calls_market_stats() -> None:
     name, args = _calls("What share of AI-first postings list RAG?")[0]
-    assert (name, args["measure"], args["skills"], args["postings"]) == ("market_stats", "skill_share", ["RAG"], {"ai_type": "ai-first"})
+    assert (name, args["measure"], args["skills"], args["postings"]) == (
+        "market_stats",
+        "skill_share",
+        ["RAG"],
+        {"ai_type": "ai-first"},
+    )
 
 
 def test_plan_for_a_job_lookup_filters_by_place_and_skill() -> None:
-    assert _calls("Who is hiring AI engineers with LangGraph in Berlin?")[0][1]["postings"] == {"city": "Berlin", "skills": ["LangGraph"]}
+    assert _calls("Who is hiring AI engineers with LangGraph in Berlin?")[0][1]["postings"] == {
+        "city": "Berlin",
+        "skills": ["LangGraph"],
+    }
 
 
 def _ask(services: Services, question: str, history: Sequence[AskResult] = (), decline_below: float = NEVER_DECLINE) -> AskResult:
@@ -123,8 +131,13 @@ def test_job_lookup_lists_matching_postings_with_urls(tiny: Services) -> None:
 
 def test_filter_the_data_lacks_is_dropped_and_said(tiny: Services) -> None:
     result = _ask(tiny, "Who is hiring AI engineers with LangGraph in Berlin?")
-    assert result.answer.startswith("Note: no posting matches city=Berlin, skills=LangGraph, so this answer leaves out the city filter.")
-    assert {c.url for c in result.citations if c.kind == "posting"} == {"https://jobs.example.org/job/9000006", "https://jobs.example.org/job/9000008"}
+    assert result.answer.startswith(
+        "Note: no posting matches city=Berlin, skills=LangGraph, so this answer leaves out the city filter."
+    )
+    assert {c.url for c in result.citations if c.kind == "posting"} == {
+        "https://jobs.example.org/job/9000006",
+        "https://jobs.example.org/job/9000008",
+    }
 
 
 class _Unrelated:
@@ -194,19 +207,40 @@ def _ask_real(services: Services, question: str, history: Sequence[AskResult] = 
 @pytest.mark.parametrize(
     ("question", "sources"),
     [
-        ("What should a frontend engineer learn first on the way to AI engineering?", {"field-guide/learning-paths/from-frontend-engineer.md"}),
-        ("I'm an ML engineer. How different is AI engineering from what I already do?", {"field-guide/learning-paths/from-ml-engineer.md"}),
-        ("What does a typical AI engineer interview process look like?",
-         {"field-guide/interview/01-interview-process.md", "field-guide/webinars/03-the-interview-process.md",
-          "field-guide/webinars/slides/interview-process.pdf", "field-guide/webinars/slides/interview-process.html"}),
-        ("What theory questions about RAG do they ask in AI engineer interviews?",
-         {"field-guide/interview/questions/01-theory.md", "field-guide/interview/questions/questions.md"}),
-        ("What kind of take-home assignments do AI engineer candidates get?",
-         {"field-guide/interview/questions/06-home-assignments.md", "field-guide/webinars/04-take-home-assignments.md",
-          "field-guide/interview/data/research-exports/home-assignments.md"}),
+        (
+            "What should a frontend engineer learn first on the way to AI engineering?",
+            {"field-guide/learning-paths/from-frontend-engineer.md"},
+        ),
+        (
+            "I'm an ML engineer. How different is AI engineering from what I already do?",
+            {"field-guide/learning-paths/from-ml-engineer.md"},
+        ),
+        (
+            "What does a typical AI engineer interview process look like?",
+            {
+                "field-guide/interview/01-interview-process.md",
+                "field-guide/webinars/03-the-interview-process.md",
+                "field-guide/webinars/slides/interview-process.pdf",
+                "field-guide/webinars/slides/interview-process.html",
+            },
+        ),
+        (
+            "What theory questions about RAG do they ask in AI engineer interviews?",
+            {"field-guide/interview/questions/01-theory.md", "field-guide/interview/questions/questions.md"},
+        ),
+        (
+            "What kind of take-home assignments do AI engineer candidates get?",
+            {
+                "field-guide/interview/questions/06-home-assignments.md",
+                "field-guide/webinars/04-take-home-assignments.md",
+                "field-guide/interview/data/research-exports/home-assignments.md",
+            },
+        ),
         # The hiring guide's "Portfolio Strategy" section answers this as well: "Build 2-3 end-to-end projects".
-        ("What projects should I build to get hired as an AI engineer?",
-         {"field-guide/portfolio/README.md", "field-guide/interview/03-get-hired.md"}),
+        (
+            "What projects should I build to get hired as an AI engineer?",
+            {"field-guide/portfolio/README.md", "field-guide/interview/03-get-hired.md"},
+        ),
     ],
 )
 def test_offline_cites_the_guide_that_answers(full_index: Services, question: str, sources: set[str]) -> None:
@@ -225,8 +259,12 @@ def test_offline_follow_up_for_a_data_scientist(full_index: Services) -> None:
 @pytest.mark.integration
 @pytest.mark.parametrize(
     "question",
-    ["What's the capital of Australia?", "Give me a good recipe for lasagna.", "How do I fix a leaking kitchen tap?",
-     "Who won the football World Cup in 2018?"],
+    [
+        "What's the capital of Australia?",
+        "Give me a good recipe for lasagna.",
+        "How do I fix a leaking kitchen tap?",
+        "Who won the football World Cup in 2018?",
+    ],
 )
 def test_offline_declines_out_of_scope_questions(full_index: Services, question: str) -> None:
     result = _ask_real(full_index, question)
@@ -236,8 +274,12 @@ def test_offline_declines_out_of_scope_questions(full_index: Services, question:
 @pytest.mark.integration
 @pytest.mark.parametrize(
     "question",
-    ["Do recruiters actually look at my GitHub?", "How do I negotiate a better salary for an AI engineer offer?",
-     "Is AI engineering basically a full-stack job?", "Are companies using AI bots to interview candidates now?"],
+    [
+        "Do recruiters actually look at my GitHub?",
+        "How do I negotiate a better salary for an AI engineer offer?",
+        "Is AI engineering basically a full-stack job?",
+        "Are companies using AI bots to interview candidates now?",
+    ],
 )
 def test_offline_answers_in_scope_questions(full_index: Services, question: str) -> None:
     result = _ask_real(full_index, question)

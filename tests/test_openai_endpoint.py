@@ -39,8 +39,11 @@ class Script(BaseScript):
         if not tools:
             return Call("search_corpus", json.dumps({"query": "evaluation test set", "doc_types": ["learning_path"], "limit": 2}))
         passages = json.loads(tools[-1]["content"])
-        answer = {"answer": "Build a labelled evaluation set first [1].", "citations": [{"n": 1, "id": passages[0]["id"]}],
-                  "follow_ups": ["How do I measure retrieval?"]}
+        answer = {
+            "answer": "Build a labelled evaluation set first [1].",
+            "citations": [{"n": 1, "id": passages[0]["id"]}],
+            "follow_ups": ["How do I measure retrieval?"],
+        }
         return Call("final_answer", json.dumps(answer))
 
 
@@ -72,7 +75,13 @@ def test_answer_and_citations_come_back_intact_through_the_openai_client(tiny: S
     assert result.usage.input_tokens == 200 and result.usage.requests == 2
     first = script.requests[0]
     assert first["model"] == MODEL
-    assert {t["function"]["name"] for t in first["tools"]} == {"search_corpus", "market_stats", "skill_gap", "find_jobs", "final_answer"}
+    assert {t["function"]["name"] for t in first["tools"]} == {
+        "search_corpus",
+        "market_stats",
+        "skill_gap",
+        "find_jobs",
+        "final_answer",
+    }
 
 
 def test_streamed_tool_call_and_answer_come_back_intact(tiny: Services, server: tuple[Script, str]) -> None:

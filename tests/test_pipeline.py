@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.sentences import quotable_sentences
 from assistant.errors import IndexMismatchError
-from assistant.skills import Taxonomy
 from assistant.store.base import Filter, Match
 from assistant.store.collections import CHUNKS, FILES, SENTENCES, sentence_id
 from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
 from ingest.chunking import ChunkSpec
 from ingest.pipeline import Ingester
-from ingest.sentences import quotable_sentences
 from tests.fakes import FakeEmbedder
 
 
@@ -166,8 +166,8 @@ def _posting_corpus(root: Path) -> None:
 
 
 def test_taxonomy_change_refreshes_posting_skills_without_reembedding_chunks(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from assistant.skills import Skill, Taxonomy
     from assistant.store.collections import POSTINGS
+    from assistant.vocab.skills import Skill, Taxonomy
 
     root = tmp_path / "jobs"
     _posting_corpus(root)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pydantic_ai import models
 
-from assistant.agent import USAGE_LIMITS, career_agent
+from assistant.agent.build import USAGE_LIMITS, career_agent
 from assistant.ask import AskResult, ask, ask_stream
 from assistant.errors import ModelError
 from assistant.models import build_model
@@ -33,7 +33,9 @@ QUESTION = "How do I start evaluating?"
 def _final(body: dict[str, Any]) -> Call:
     """The final answer citing the first passage of the latest search."""
     passages = json.loads(tool_messages(body)[-1]["content"])
-    return Call("final_answer", json.dumps({"answer": ANSWER, "citations": [{"n": 1, "id": passages[0]["id"]}], "follow_ups": []}))
+    return Call(
+        "final_answer", json.dumps({"answer": ANSWER, "citations": [{"n": 1, "id": passages[0]["id"]}], "follow_ups": []})
+    )
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Scripted(Script):
 @pytest.fixture
 def run(tiny: Services) -> Iterator[Callable[..., AskResult]]:
     """Ask QUESTION against a script with the given retries and timeout (streamed on request), real model requests allowed."""
+
     def ask_with(script: Script, *, max_retries: int = 0, timeout_s: float = 10.0, stream: bool = False) -> AskResult:
         with serve(script) as base_url:
             settings = tiny_settings(tiny.settings.data_dir, model=NAME, openai_base_url=base_url, model_timeout_s=timeout_s)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.query_terms import expand
+from assistant.retrieval.query_terms import expand
 
 
 def test_a_role_brings_its_field_and_abbreviation() -> None:
@@ -26,4 +26,7 @@ def test_a_query_naming_nothing_is_unchanged() -> None:
 
 
 def test_forms_already_in_the_query_are_not_repeated() -> None:
-    assert expand("RAG (retrieval augmented generation) basics") == "RAG (retrieval augmented generation) basics retrieval-augmented generation"
+    assert (
+        expand("RAG (retrieval augmented generation) basics")
+        == "RAG (retrieval augmented generation) basics retrieval-augmented generation"
+    )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from assistant.core.schema import stable_id
 from assistant.errors import IndexMissingError, InputError
-from assistant.search import LINKS_WEIGHT, chunk_filter, search
+from assistant.retrieval.hybrid import chunk_filter, search
+from assistant.retrieval.tuning import DEFAULT_TUNING, SearchTuning
 from assistant.services import Services
-from assistant.skills import Taxonomy
-from assistant.schema import stable_id
 from assistant.store.base import Point, SparseVec, Store
 from assistant.store.collections import CHUNKS, specs
 from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
 from ingest.chunking import ChunkSpec
 from ingest.pipeline import Ingester
 from tests.fakes import FakeEmbedder
@@ -136,7 +138,6 @@ def test_outline_chunk_is_replaced_by_a_passage_of_its_document(tmp_path: Path) 
     assert [h.source for h in hits] == ["guide.md"] and hits[0].section != "Outline"
 
 
-
 class _TwoWords:
     """Embeds every query as the first axis, densely and as the first sparse term."""
 
@@ -156,9 +157,19 @@ def _tied_store(path: Path, order: list[int]) -> Store:
         store.ensure_collection(name, spec)
     vectors = [([1.0, 0.0], 0.5), ([0.9, 0.43589], 1.0), ([0.5, 0.866], 0.1)]
     points = [
-        Point(stable_id(f"tied:{i}"), {"source": "guide.md", "doc_type": "role_guide", "title": "Guide", "section": f"S{i}",
-                                       "text": f"passage {i}", "position": i},
-              dense=dense, sparse=SparseVec([0], [weight]))
+        Point(
+            stable_id(f"tied:{i}"),
+            {
+                "source": "guide.md",
+                "doc_type": "role_guide",
+                "title": "Guide",
+                "section": f"S{i}",
+                "text": f"passage {i}",
+                "position": i,
+            },
+            dense=dense,
+            sparse=SparseVec([0], [weight]),
+        )
         for i, (dense, weight) in enumerate(vectors)
     ]
     store.upsert(CHUNKS, [points[i] for i in order])
@@ -185,12 +196,11 @@ def test_a_list_of_links_keeps_part_of_its_score(tmp_path: Path, monkeypatch: py
     embedder = FakeEmbedder()
     Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(root)
 
-    def scores() -> dict[str, float]:
-        return {h.source: h.score for h in search(store, embedder, "retrieval pipelines", limit=2)}
+    def scores(tuning: SearchTuning) -> dict[str, float]:
+        return {h.source: h.score for h in search(store, embedder, "retrieval pipelines", limit=2, tuning=tuning)}
 
-    demoted = scores()
-    monkeypatch.setattr("assistant.search.LINKS_WEIGHT", 1.0)
-    plain = scores()
+    demoted = scores(DEFAULT_TUNING)
+    plain = scores(replace(DEFAULT_TUNING, links_weight=1.0))
     store.close()
-    assert demoted["threads.md"] == pytest.approx(plain["threads.md"] * LINKS_WEIGHT)
+    assert demoted["threads.md"] == pytest.approx(plain["threads.md"] * DEFAULT_TUNING.links_weight)
     assert demoted["guide.md"] == pytest.approx(plain["guide.md"])

@@ -16,11 +16,12 @@ from pydantic_ai import models
 from rich.console import Console
 from typer.testing import CliRunner
 
-from assistant.app_chat import ChatState, answer_stream
+from assistant.app.chat import ChatState, answer_stream
+from assistant.app.feedback import open_feedback
 from assistant.ask import ask
-from assistant.cli import app as cli_app
+from assistant.cli.root import app as cli_app
+from assistant.core.secrets import REDACTED
 from assistant.errors import ModelError
-from assistant.feedback import REDACTED, open_feedback
 from assistant.services import Services
 from evals.dataset import load_ground_truth
 from evals.report import write
@@ -65,8 +66,15 @@ def endpoint() -> Iterator[tuple[Echo, str]]:
 
 
 def _services(tiny: Services, base_url: str, data_dir: Path) -> Services:
-    settings = tiny_settings(data_dir, model="openai-chat:scripted", openai_base_url=base_url, openai_api_key=SECRET,
-                             qdrant_api_key=QDRANT_SECRET, app_password=APP_PASSWORD, model_timeout_s=10.0)
+    settings = tiny_settings(
+        data_dir,
+        model="openai-chat:scripted",
+        openai_base_url=base_url,
+        openai_api_key=SECRET,
+        qdrant_api_key=QDRANT_SECRET,
+        app_password=APP_PASSWORD,
+        model_timeout_s=10.0,
+    )
     return Services(settings, store=tiny.store, embedder=tiny.embedder)
 
 
@@ -123,7 +131,9 @@ def test_feedback_rows_hold_no_key_after_an_ask_in_the_app(tiny: Services, endpo
 
 
 @pytest.mark.parametrize("status", [401, 400, 500])
-def test_provider_error_that_echoes_the_key_is_shown_without_it(tiny: Services, endpoint: tuple[Echo, str], tmp_path: Path, status: int) -> None:
+def test_provider_error_that_echoes_the_key_is_shown_without_it(
+    tiny: Services, endpoint: tuple[Echo, str], tmp_path: Path, status: int
+) -> None:
     """A rejected key (or any failing call) whose error body repeats the key gives a ModelError without the key."""
     script, base_url = endpoint
     script.status = status
@@ -141,7 +151,9 @@ def test_eval_report_holds_no_key(tiny: Services, endpoint: tuple[Echo, str], tm
     services = _services(tiny, base_url, tmp_path)
     console_out = io.StringIO()
     with models.override_allow_model_requests(True):
-        report = run_eval(services, Console(file=console_out, width=200), retrieval_only=False, ingest_note="test", only=[case.id])
+        report = run_eval(
+            services, Console(file=console_out, width=200), retrieval_only=False, ingest_note="test", only=[case.id]
+        )
     write(report, tmp_path / "report.json", tmp_path / "report.md")
     assert report.answer_cases and "failed for openai-chat:scripted" in (report.answer_cases[0].error or "")
     text = (tmp_path / "report.json").read_text() + (tmp_path / "report.md").read_text() + console_out.getvalue()

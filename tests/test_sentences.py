@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.sentences import MAX_CHARS, quotable_sentences
+from assistant.core.sentences import MAX_CHARS, quotable_sentences
 
 
 def test_sentences_and_list_items_are_split_in_order() -> None:

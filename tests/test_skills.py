@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from assistant.errors import ConfigError, InputError
-from assistant.skills import CATEGORIES, Taxonomy
+from assistant.vocab.skills import Taxonomy
+from assistant.vocab.terms import TAXONOMY_CATEGORIES as CATEGORIES
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +149,19 @@ def test_category_of_a_skill(taxonomy: Taxonomy, name: str, category: str) -> No
 
 @pytest.mark.parametrize(
     "name",
-    ["RAG", "Kubernetes", "LLM APIs", "Prompt engineering", "Evaluation", "Vector databases", "Agents",
-     "Fine-tuning", "Python", "AWS", "Docker"],
+    [
+        "RAG",
+        "Kubernetes",
+        "LLM APIs",
+        "Prompt engineering",
+        "Evaluation",
+        "Vector databases",
+        "Agents",
+        "Fine-tuning",
+        "Python",
+        "AWS",
+        "Docker",
+    ],
 )
 def test_core_canonical_names_exist(taxonomy: Taxonomy, name: str) -> None:
     assert name in taxonomy.names()
@@ -329,9 +341,7 @@ def test_exact_strings_reproduce_the_issue_figures(posting_skills: list[list[str
 
 @pytest.mark.integration
 @pytest.mark.parametrize("skill", ["Python", "AWS", "Docker", "Kubernetes"])
-def test_normalised_share_stays_within_three_points(
-    taxonomy: Taxonomy, posting_skills: list[list[str]], skill: str
-) -> None:
+def test_normalised_share_stays_within_three_points(taxonomy: Taxonomy, posting_skills: list[list[str]], skill: str) -> None:
     hits = sum(skill in taxonomy.canonical_set(skills) for skills in posting_skills)
     assert share(hits, len(posting_skills)) == pytest.approx(ISSUE_FIGURES[skill], abs=3)
 
@@ -346,9 +356,7 @@ def test_rag_share_grows_only_by_rag_spellings(taxonomy: Taxonomy, posting_skill
 
 
 @pytest.mark.integration
-def test_taxonomy_maps_the_top_300_strings_and_most_mentions(
-    taxonomy: Taxonomy, posting_skills: list[list[str]]
-) -> None:
+def test_taxonomy_maps_the_top_300_strings_and_most_mentions(taxonomy: Taxonomy, posting_skills: list[list[str]]) -> None:
     counts = Counter(s for skills in posting_skills for s in skills)
     top = [s for s, _ in counts.most_common(300)]
     mapped = sum(n for s, n in counts.items() if taxonomy.normalise(s))

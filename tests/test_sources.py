@@ -31,7 +31,7 @@ UNKEPT = {"scripts/tool.py": b"print('not corpus')\n", "notes/draft.md": b"draft
 class QuietHandler(SimpleHTTPRequestHandler):
     """Serves a folder without logging every request to stderr."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Stay quiet."""
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.schema import stable_id
 from assistant.errors import StoreError
-from assistant.schema import stable_id
 from assistant.store import CollectionSpec, FacetCount, Filter, Match, Point, Range, Record, SparseVec, Store
 from assistant.store.base import RRF_K, Partition
 from assistant.store.edge import EdgeStore
@@ -26,17 +26,36 @@ NAME = {v: k for k, v in ID.items()}
 TERM = 7  # the sparse query term: weight 3 in "a", 1 in "d", absent elsewhere
 
 POINTS = [
-    Point(ID["a"], {"doc_type": "guide", "tags": ["rag", "python"], "year": 2021, "salary": 120.5, "remote": True},
-          [1.0, 0.0, 0.0, 0.0], SparseVec([1, TERM], [1.0, 3.0])),
-    Point(ID["b"], {"doc_type": "posting", "tags": ["python", "sql"], "year": 2022, "salary": 90.0, "remote": False},
-          [0.8, 0.6, 0.0, 0.0], SparseVec([1], [1.0])),
-    Point(ID["c"],
-          {"doc_type": "posting", "tags": ["rag", "llm", "rag"], "year": 2023, "salary": 150.0, "remote": True},
-          [0.6, 0.8, 0.0, 0.0], SparseVec([2], [1.0])),
-    Point(ID["d"], {"doc_type": "posting", "tags": ["python"], "year": 2024, "salary": 60.0, "remote": False},
-          [0.0, 0.0, 1.0, 0.0], SparseVec([TERM], [1.0])),
-    Point(ID["e"], {"doc_type": "slides", "tags": ["llm"], "year": 2024, "remote": True},
-          [0.0, 0.0, 0.0, 1.0], SparseVec([3], [1.0])),
+    Point(
+        ID["a"],
+        {"doc_type": "guide", "tags": ["rag", "python"], "year": 2021, "salary": 120.5, "remote": True},
+        [1.0, 0.0, 0.0, 0.0],
+        SparseVec([1, TERM], [1.0, 3.0]),
+    ),
+    Point(
+        ID["b"],
+        {"doc_type": "posting", "tags": ["python", "sql"], "year": 2022, "salary": 90.0, "remote": False},
+        [0.8, 0.6, 0.0, 0.0],
+        SparseVec([1], [1.0]),
+    ),
+    Point(
+        ID["c"],
+        {"doc_type": "posting", "tags": ["rag", "llm", "rag"], "year": 2023, "salary": 150.0, "remote": True},
+        [0.6, 0.8, 0.0, 0.0],
+        SparseVec([2], [1.0]),
+    ),
+    Point(
+        ID["d"],
+        {"doc_type": "posting", "tags": ["python"], "year": 2024, "salary": 60.0, "remote": False},
+        [0.0, 0.0, 1.0, 0.0],
+        SparseVec([TERM], [1.0]),
+    ),
+    Point(
+        ID["e"],
+        {"doc_type": "slides", "tags": ["llm"], "year": 2024, "remote": True},
+        [0.0, 0.0, 0.0, 1.0],
+        SparseVec([3], [1.0]),
+    ),
 ]
 QUERY_DENSE = [1.0, 0.0, 0.0, 0.0]
 QUERY_SPARSE = SparseVec([TERM], [1.0])
@@ -171,9 +190,7 @@ def test_query_needs_a_vector(docs: Store) -> None:
 
 def test_facet_counts_each_array_value_once_per_point(docs: Store) -> None:
     # "c" lists "rag" twice and still counts once; ties are ordered by value.
-    assert docs.facet(COL, "tags") == [
-        FacetCount("python", 3), FacetCount("llm", 2), FacetCount("rag", 2), FacetCount("sql", 1)
-    ]
+    assert docs.facet(COL, "tags") == [FacetCount("python", 3), FacetCount("llm", 2), FacetCount("rag", 2), FacetCount("sql", 1)]
 
 
 def test_facet_with_filter(docs: Store) -> None:
@@ -191,9 +208,7 @@ def test_facet_forgets_values_whose_points_were_deleted(docs: Store) -> None:
 
 
 def test_facet_on_integer_field(docs: Store) -> None:
-    assert docs.facet(COL, "year") == [
-        FacetCount(2024, 2), FacetCount(2021, 1), FacetCount(2022, 1), FacetCount(2023, 1)
-    ]
+    assert docs.facet(COL, "year") == [FacetCount(2024, 2), FacetCount(2021, 1), FacetCount(2022, 1), FacetCount(2023, 1)]
 
 
 def test_scroll_yields_all_in_id_order_across_batches(docs: Store) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.schema import stable_id
 from assistant.errors import IndexLockedError, StoreError
-from assistant.schema import stable_id
 from assistant.store import CollectionSpec, FacetCount, Filter, Match, Point
 from assistant.store.edge import EdgeStore
 
@@ -92,7 +92,7 @@ def test_lock_held_by_another_process_is_detected(index: Path) -> None:
 def test_writes_survive_a_process_that_dies_without_close(tmp_path: Path) -> None:
     child = run_child(
         "import os, sys; from pathlib import Path\n"
-        "from assistant.schema import stable_id; from assistant.store import CollectionSpec, Point\n"
+        "from assistant.core.schema import stable_id; from assistant.store import CollectionSpec, Point\n"
         "from assistant.store.edge import EdgeStore\n"
         "s = EdgeStore.open(Path(sys.argv[1])); s.ensure_collection('c', CollectionSpec(dense_size=2))\n"
         "s.upsert('c', [Point(stable_id(str(i)), {}, [1.0, 0.0]) for i in range(4)])\n"

@@ -26,7 +26,7 @@ from tests.cli_children import (
 
 __all__ = ["models_dir"]  # a fixture, imported so pytest finds it here
 LOCKED = "another assistant process (ingest or app) is using"
-WORDS = "retrieval agents evaluation prompt latency embedding vector python docker spark".split()
+WORDS = ["retrieval", "agents", "evaluation", "prompt", "latency", "embedding", "vector", "python", "docker", "spark"]
 
 
 def write_corpus(root: Path, files: int) -> None:

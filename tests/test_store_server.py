@@ -17,7 +17,7 @@ from assistant.store.server import META_COLLECTION, ServerStore
 class _Answer(BaseHTTPRequestHandler):
     """Answers every request with the server's fixed status and counts the requests."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         server = self.server
         assert isinstance(server, _StatusServer)
         server.requests += 1

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from qdrant_client.http.exceptions import UnexpectedResponse
 
+from assistant.core.schema import stable_id
 from assistant.errors import StoreError
-from assistant.schema import stable_id
 from assistant.store import Point
 from assistant.store.server import IN_FLIGHT_PER_WORKER, UPSERT_BATCH, ServerStore
 
@@ -82,4 +82,3 @@ def test_a_failed_batch_raises_a_store_error() -> None:
     client = _RecordingClient(fail_on=3)
     with pytest.raises(StoreError, match="upsert into 'c'"):
         _store(client, workers=2).upsert("c", _points(8 * UPSERT_BATCH))
-

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.retrieval.title_match import rerank, terms
 from assistant.store.base import Record
-from assistant.title_match import rerank, terms
 
 
 def _record(source: str, title: str, score: float, doc_type: str = "learning_path") -> Record:

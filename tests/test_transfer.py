@@ -10,12 +10,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant.cli_index import register
+from assistant.cli.index import register
+from assistant.core.schema import stable_id
+from assistant.core.settings import Settings
 from assistant.errors import IndexStateError, InputError
-from assistant.schema import stable_id
-from assistant.search import chunk_filter, search
+from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.services import Services
-from assistant.settings import Settings
 from assistant.store import Point, Store
 from assistant.store.collections import CHUNKS, FILES, POSTINGS
 from assistant.store.edge import EdgeStore
@@ -32,7 +32,7 @@ QUERIES = ["evaluate LLM answers", "portfolio projects", "python pipelines for R
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real index, built once: ingested chunks and file states, plus two postings."""
-    from assistant.skills import Taxonomy
+    from assistant.vocab.skills import Taxonomy
 
     base = tmp_path_factory.mktemp("transfer")
     root = base / "corpus"
@@ -44,11 +44,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "notes.txt").write_text("Notes\n\nPortfolio projects matter. A take-home shows how you work.\n")
     with EdgeStore.open(base / "edge") as store:
         Ingester(store, EMBEDDER, Taxonomy.load(), ChunkSpec(60, 10)).run(root)
-        store.upsert(POSTINGS, [
-            Point(stable_id(f"job:{i}"), {"job_id": str(i), "title": f"AI engineer {i}", "skills": ["python", "rag"][: i + 1]},
-                  dense=EMBEDDER.query(f"AI engineer {i}"))
-            for i in range(2)
-        ])
+        store.upsert(
+            POSTINGS,
+            [
+                Point(
+                    stable_id(f"job:{i}"),
+                    {"job_id": str(i), "title": f"AI engineer {i}", "skills": ["python", "rag"][: i + 1]},
+                    dense=EMBEDDER.query(f"AI engineer {i}"),
+                )
+                for i in range(2)
+            ],
+        )
     return base / "edge"
 
 

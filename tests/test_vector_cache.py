@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant import gap
-from assistant.skills import Taxonomy
+from assistant.market import gap
 from assistant.store.base import Point
 from assistant.store.collections import SENTENCES, sentence_id, specs
 from assistant.store.edge import EdgeStore
 from assistant.store.server import ServerStore
-from assistant.vector_cache import CachedEmbedder, StoredSentences
+from assistant.store.vector_cache import CachedEmbedder, StoredSentences
+from assistant.vocab.skills import Taxonomy
 from tests.fakes import FakeEmbedder
 from tests.market_data import fill
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from assistant.store.base import (
     DENSE,
     SPARSE,
@@ -18,8 +18,18 @@ from assistant.store.base import (
 )
 
 __all__ = [
-    "DENSE", "SPARSE", "CollectionSpec", "FacetCount", "Filter", "Match", "Point", "Range",
-    "Record", "SparseVec", "Store", "open_store",
+    "DENSE",
+    "SPARSE",
+    "CollectionSpec",
+    "FacetCount",
+    "Filter",
+    "Match",
+    "Point",
+    "Range",
+    "Record",
+    "SparseVec",
+    "Store",
+    "open_store",
 ]
 
 

@@ -6,16 +6,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from assistant.core.schema import SparseVec
+
 SearchMode = Literal["hybrid", "dense", "sparse"]
 Scalar = str | int | float | bool
-
-
-@dataclass(frozen=True)
-class SparseVec:
-    """A sparse vector (BM25 term weights)."""
-
-    indices: list[int]
-    values: list[float]
 
 
 @dataclass(frozen=True)
@@ -88,12 +82,8 @@ class Record:
     score: float = 0.0
 
 
-# The RRF constant both stores fuse with: a record's score from one ranked list is weight / (RRF_K + rank),
-# rank counted from 0. Qdrant's default is 2; at 1 a list's first place counts twice its second (eval, before
-# the other search changes of that round: hybrid hit@1 0.737 -> 0.749, MRR@5 0.824 -> 0.830; at 5 and more
-# both fell, at 10 and more a regression failed; with the title and link changes, at 2 the ML engineer
-# regression fails).
-RRF_K = 1
+# Qdrant's own RRF constant, for fused queries whose caller does not choose one (search passes its tuning's).
+RRF_K = 2
 
 
 def best_first(record: Record) -> tuple[float, str]:
@@ -166,6 +156,7 @@ class Store(Protocol):
         limit: int = 10,
         prefetch_limit: int = 50,
         partitions: Sequence[Partition] = (),
+        rrf_k: int = RRF_K,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.schema import Chunk, Hit, Posting, SkillsByCategory, stable_id
+from assistant.core.schema import Chunk, Hit, Posting, SkillsByCategory, stable_id
 from assistant.store.base import CollectionSpec, PayloadType, Record
 
 CHUNKS = "chunks"
@@ -144,6 +144,10 @@ class FileState:
     def from_payload(cls, p: dict[str, Any]) -> FileState:
         """From a stored payload."""
         return cls(
-            p["source"], p["content_hash"], p.get("kind", ""), int(p.get("chunks", 0)), int(p.get("postings", 0)),
+            p["source"],
+            p["content_hash"],
+            p.get("kind", ""),
+            int(p.get("chunks", 0)),
+            int(p.get("postings", 0)),
             str(p.get("chunking", "1")),
         )

@@ -67,9 +67,7 @@ class EdgeStore:
     def __enter__(self) -> EdgeStore:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     @contextmanager
@@ -152,7 +150,9 @@ class EdgeStore:
                 path.rename(trash)
                 shutil.rmtree(trash)
             except OSError as exc:
-                raise StoreError(f"cannot delete collection '{name}' in {self._root}: {exc.strerror}", hint=WRITABLE_HINT) from exc
+                raise StoreError(
+                    f"cannot delete collection '{name}' in {self._root}: {exc.strerror}", hint=WRITABLE_HINT
+                ) from exc
 
     def has_collection(self, name: str) -> bool:
         """True when the collection exists."""
@@ -192,6 +192,7 @@ class EdgeStore:
         limit: int = 10,
         prefetch_limit: int = 50,
         partitions: Sequence[Partition] = (),
+        rrf_k: int = RRF_K,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
         queries = nearest(dense, sparse)
@@ -203,15 +204,13 @@ class EdgeStore:
         else:
             parts = partitions or (Partition(Filter()),)
             prefetches = [
-                qe.Prefetch(limit=prefetch_limit, query=q, filter=edge_filter(p.flt.merge(flt)))
-                for p in parts
-                for q in queries
+                qe.Prefetch(limit=prefetch_limit, query=q, filter=edge_filter(p.flt.merge(flt))) for p in parts for q in queries
             ]
             weights = [p.weight for p in parts for _ in queries]
             request = qe.QueryRequest(
                 limit=limit,
                 prefetches=prefetches,
-                query=qe.Fusion.Rrf(k=RRF_K, weights=weights),
+                query=qe.Fusion.Rrf(k=rrf_k, weights=weights),
                 filter=where,
                 with_payload=True,
             )

@@ -15,8 +15,8 @@ from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
+from assistant.core.schema import stable_id
 from assistant.errors import IndexLockedError, StoreError
-from assistant.schema import stable_id
 from assistant.store.base import DENSE, RRF_K, SPARSE, CollectionSpec, FacetCount, Filter, Partition, Point, Record, SparseVec
 from assistant.store.server_convert import SCHEMA, from_record, to_filter, to_point
 
@@ -94,8 +94,14 @@ class ServerStore:
             check_compatibility=False,
         )
         store = cls(
-            client, kind="qdrant-server", location=url, retries=retries, backoff=backoff,
-            upsert_workers=upsert_workers, shards=shards, replication_factor=replication_factor,
+            client,
+            kind="qdrant-server",
+            location=url,
+            retries=retries,
+            backoff=backoff,
+            upsert_workers=upsert_workers,
+            shards=shards,
+            replication_factor=replication_factor,
         )
         store._call("list collections", "", client.get_collections)
         return store
@@ -147,8 +153,14 @@ class ServerStore:
             sparse = {SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)} if spec.sparse else None
             create = self._client.create_collection
             self._call(
-                "create", name, create, name, vectors_config=dense, sparse_vectors_config=sparse,
-                shard_number=self._shards, replication_factor=self._replication,
+                "create",
+                name,
+                create,
+                name,
+                vectors_config=dense,
+                sparse_vectors_config=sparse,
+                shard_number=self._shards,
+                replication_factor=self._replication,
             )
         existing = self._call("describe", name, self._client.get_collection, name).payload_schema
         with warnings.catch_warnings():
@@ -215,6 +227,7 @@ class ServerStore:
         limit: int = 10,
         prefetch_limit: int = 50,
         partitions: Sequence[Partition] = (),
+        rrf_k: int = RRF_K,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
         queries: list[tuple[Any, str]] = []
@@ -236,7 +249,7 @@ class ServerStore:
                 for q, using in queries
             ]
             weights = [p.weight for p in parts for _ in queries]
-            args |= {"prefetch": prefetch, "query": qm.RrfQuery(rrf=qm.Rrf(k=RRF_K, weights=weights))}
+            args |= {"prefetch": prefetch, "query": qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=weights))}
         response = self._call("query", name, self._client.query_points, name, **args)
         return [Record(str(p.id), p.payload or {}, p.score) for p in response.points]
 
@@ -260,8 +273,15 @@ class ServerStore:
         offset: Any = None
         while True:
             records, offset = self._call(
-                "scroll", name, self._client.scroll, name,
-                scroll_filter=to_filter(flt), limit=batch, offset=offset, with_payload=selector, with_vectors=False,
+                "scroll",
+                name,
+                self._client.scroll,
+                name,
+                scroll_filter=to_filter(flt),
+                limit=batch,
+                offset=offset,
+                with_payload=selector,
+                with_vectors=False,
             )
             for r in records:
                 yield Record(str(r.id), r.payload or {})
@@ -273,8 +293,15 @@ class ServerStore:
         offset: Any = None
         while True:
             records, offset = self._call(
-                "scroll", name, self._client.scroll, name,
-                scroll_filter=to_filter(flt), limit=batch, offset=offset, with_payload=True, with_vectors=True,
+                "scroll",
+                name,
+                self._client.scroll,
+                name,
+                scroll_filter=to_filter(flt),
+                limit=batch,
+                offset=offset,
+                with_payload=True,
+                with_vectors=True,
             )
             for r in records:
                 yield from_record(r)

@@ -155,9 +155,7 @@ def read_manifest(src: Path) -> dict[str, Any]:
     except ValueError as exc:
         raise InputError(f"{path} is not valid JSON: {exc}", hint="export again") from exc
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        raise InputError(
-            f"{src} is not a version-{VERSION} index export", hint="export it with this version of the assistant"
-        )
+        raise InputError(f"{src} is not a version-{VERSION} index export", hint="export it with this version of the assistant")
     return manifest
 
 
@@ -192,7 +190,9 @@ def import_dir(src: Path, dst: Store, *, replace: bool = False, progress: Progre
     all_specs = specs(int(meta["dim"]))
     names = [str(c["name"]) for c in manifest["collections"]]
     if unknown := sorted(set(names) - set(all_specs)):
-        raise InputError(f"{src} has unknown collections {', '.join(unknown)}", hint="export it with this version of the assistant")
+        raise InputError(
+            f"{src} has unknown collections {', '.join(unknown)}", hint="export it with this version of the assistant"
+        )
     _prepare_target(dst, replace, int(meta["dim"]), names)
     report = TransferReport()
     for info in manifest["collections"]:

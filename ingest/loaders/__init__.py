@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.core.schema import Document
 from assistant.errors import LoaderError
-from assistant.schema import Document
 from ingest.loaders import limits
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
 from ingest.loaders.discover import discover_units

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.schema import Document, Posting
+from assistant.core.schema import Document, Posting
 
 FIELD_GUIDE_REPO = "alexeygrigorev/ai-engineering-field-guide"
 FIELD_GUIDE_COMMIT = "1961e786814ab362b38532bfd5faeef4231c9db7"

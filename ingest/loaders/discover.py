@@ -17,8 +17,14 @@ from ingest.loaders.limits import MAX_FILE_BYTES
 from ingest.loaders.postings import RAW_DIR, STRUCTURED_DIR, job_id_from_name
 
 SUFFIX_KINDS: dict[str, str] = {
-    ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".pdf": "pdf",
-    ".html": "html", ".htm": "html", ".yaml": "yaml", ".yml": "yaml",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".yaml": "yaml",
+    ".yml": "yaml",
 }
 POSTING_DIRS = (RAW_DIR, STRUCTURED_DIR)
 LISTING_FILE = PurePosixPath("_internal/all_jobs_dedup.csv")
@@ -43,9 +49,9 @@ def _walk(root: Path) -> list[str]:
         rel = Path(dirpath).relative_to(root)
         own = rel == Path(".") and (root / "sources.toml").is_file()
         found.extend(
-            (rel / name).as_posix() for name in filenames
-            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIX_KINDS
-            and not (own and name in PROJECT_FILES)
+            (rel / name).as_posix()
+            for name in filenames
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIX_KINDS and not (own and name in PROJECT_FILES)
         )
     return sorted(found)
 
@@ -86,7 +92,8 @@ def _read_listing(root: Path, market: str, problems: list[Problem]) -> dict[str,
         return {}
     return {
         row[LISTING_ID_COLUMN].strip(): tuple((k, (v or "").strip()) for k, v in row.items() if k is not None)
-        for row in rows if row.get(LISTING_ID_COLUMN)
+        for row in rows
+        if row.get(LISTING_ID_COLUMN)
     }
 
 
@@ -104,9 +111,7 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _posting_units(
-    root: Path, market: str, jobs: dict[str, _JobFiles], problems: list[Problem]
-) -> list[SourceUnit]:
+def _posting_units(root: Path, market: str, jobs: dict[str, _JobFiles], problems: list[Problem]) -> list[SourceUnit]:
     listing = _read_listing(root, market, problems)
     units: list[SourceUnit] = []
     for job_id, files in jobs.items():
@@ -114,15 +119,22 @@ def _posting_units(
             problems.append(Problem(extra, f"another file already has job id {job_id}; this one is ignored"))
         raw, structured = files.raw[:1], files.structured[:1]
         if structured and not raw:
-            problems.append(Problem(structured[0], f"no raw posting ({RAW_DIR}/{job_id}_*.yaml) for this structured file; loaded without a description"))
+            problems.append(
+                Problem(
+                    structured[0],
+                    f"no raw posting ({RAW_DIR}/{job_id}_*.yaml) for this structured file; loaded without a description",
+                )
+            )
         row = listing.get(job_id, ())
-        units.append(SourceUnit(
-            source=(raw or structured)[0],
-            paths=tuple(root / s for s in raw + structured),
-            kind="posting",
-            content_hash=_hash_files(root, raw + structured, row),
-            listing=row,
-        ))
+        units.append(
+            SourceUnit(
+                source=(raw or structured)[0],
+                paths=tuple(root / s for s in raw + structured),
+                kind="posting",
+                content_hash=_hash_files(root, raw + structured, row),
+                listing=row,
+            )
+        )
     return units
 
 

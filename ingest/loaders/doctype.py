@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from assistant.schema import DocType, Document, Section
+from assistant.core.schema import DocType, Document, Section
 from ingest.loaders.base import FIELD_GUIDE_BLOB
 
 FIELD_GUIDE_PREFIX = "field-guide/"

@@ -7,8 +7,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
+from assistant.core.schema import Document
 from assistant.errors import LoaderError
-from assistant.schema import Document
 from ingest.loaders.doctype import file_document
 from ingest.loaders.structure import Event, Heading, build_sections
 from ingest.loaders.textio import read_bytes, refuse_binary
@@ -19,8 +19,37 @@ MAX_DEPTH = 200
 _SECTION_HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
 _LISTS = frozenset({"ul", "ol"})
 _INLINE = frozenset(
-    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "label", "mark", "q", "s",
-     "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "img", "br", "font"}
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+        "img",
+        "br",
+        "font",
+    }
 )
 
 

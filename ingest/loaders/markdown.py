@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from assistant.core.schema import Document, Section
 from assistant.errors import LoaderError
-from assistant.schema import Document, Section
 from ingest.loaders.doctype import file_document
 from ingest.loaders.structure import Event, Heading, build_sections
 from ingest.loaders.textio import decode_text, read_bytes
@@ -85,9 +85,7 @@ def markdown_events(text: str) -> list[Event]:
             events.append(Heading(len(heading.group(1)), title))
         elif _SETEXT.match(nxt) and line.strip() and not prev.strip() and not line.lstrip().startswith(("|", "-", "*", ">")):
             events.append(Heading(1 if nxt.strip().startswith("=") else 2, inline(line.strip())))
-        elif _SETEXT.match(line) and events and isinstance(events[-1], Heading):
-            continue
-        elif "|" in line and _TABLE_DIVIDER.match(line):
+        elif (_SETEXT.match(line) and events and isinstance(events[-1], Heading)) or ("|" in line and _TABLE_DIVIDER.match(line)):
             continue
         elif _RULE.match(line) or _REF_DEFINITION.match(line):
             events.append("")

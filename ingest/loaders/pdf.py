@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 
+from assistant.core.schema import Document, Section
 from assistant.errors import LoaderError
-from assistant.schema import Document, Section
 from ingest.loaders.doctype import file_document
 from ingest.loaders.structure import tidy
 from ingest.loaders.textio import read_bytes

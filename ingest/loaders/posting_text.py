@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.schema import Document, Posting, Section
+from assistant.core.schema import Document, Posting, Section
 from ingest.loaders.structure import build_sections, plain_text_events, unwrap
 
 # A description with more "headings" than body lines is really a list of short lines: keep it whole.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.core.schema import SKILL_CATEGORIES, Document, Posting, SkillsByCategory
 from assistant.errors import LoaderError
-from assistant.schema import SKILL_CATEGORIES, Document, Posting, SkillsByCategory
 from ingest.loaders.location import parse_location
 from ingest.loaders.posting_text import posting_document
 from ingest.loaders.textio import decode_text, read_bytes, strip_controls
@@ -109,7 +109,9 @@ def build_posting(parts: PostingParts) -> Posting:
         # The raw location is normalised ("New York, USA"); the listing's is freer ("Brooklyn, New York, NY, USA").
         city=raw_place.city or listing_place.city,
         country=raw_place.country or listing_place.country,
-        work_type=_work_type(_text(listing.get("work_type")), _text(raw.get("work_type")), raw_place.remote or listing_place.remote),
+        work_type=_work_type(
+            _text(listing.get("work_type")), _text(raw.get("work_type")), raw_place.remote or listing_place.remote
+        ),
         level=_text(listing.get("level")) or _text(raw.get("level")),
         ai_type=_text(_mapping(ai_type).get("type") if isinstance(ai_type, dict) else ai_type),
         responsibilities=_strings(position.get("responsibilities")),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.schema import Section
+from assistant.core.schema import Section
 
 HEADING_SEPARATOR = " > "
 _BULLET = re.compile(r"^\s*(?:[-*•·◦▪]|\d{1,3}[.)])\s+")

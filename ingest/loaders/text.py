@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.schema import Document, Section
+from assistant.core.schema import Document, Section
 from ingest.loaders.doctype import doc_type_for, file_document
 from ingest.loaders.markdown import looks_like_markdown, parse_markdown
 from ingest.loaders.structure import build_sections, plain_text_events, tidy

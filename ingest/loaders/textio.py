@@ -15,8 +15,12 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Signatures of binary files that turn up under a text extension; a PDF can even decode as cp1252 "text".
 _MAGIC = {
-    b"%PDF-": "a PDF (name it .pdf)", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-    b"PK\x03\x04": "a ZIP archive (docx, xlsx, …)", b"\x1f\x8b": "a gzip archive",
+    b"%PDF-": "a PDF (name it .pdf)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (docx, xlsx, …)",
+    b"\x1f\x8b": "a gzip archive",
 }
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
+from assistant.core.schema import Document, Posting, Section
 from assistant.errors import LoaderError
-from assistant.schema import Document, Posting, Section
 from ingest.loaders.doctype import file_document
-from ingest.loaders.postings import PostingParts, build_posting, job_id_from_name
 from ingest.loaders.posting_text import posting_document
+from ingest.loaders.postings import PostingParts, build_posting, job_id_from_name
 from ingest.loaders.textio import decode_text, read_bytes
 from ingest.loaders.yamlio import YamlLimitError, parse_yaml, yaml_reason
 

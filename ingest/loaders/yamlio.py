@@ -58,7 +58,7 @@ def parse_yaml(data: bytes | str) -> object:
     """The parsed document; yaml.YAMLError when it is invalid, YamlLimitError when too deep or large."""
     check_shape(data)
     try:
-        return yaml.load(data, Loader=_LOADER)  # noqa: S506 - a safe loader class
+        return yaml.load(data, Loader=_LOADER)
     except yaml.YAMLError:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:

@@ -1,0 +1,277 @@
+"""The agent's market tools: figures computed over the postings, and the skill gap against them.
+
+Tool docstrings are the model's prompt for each tool; implementation notes are comments.
+Every figure is registered with its shares, so the validator accepts only figures computed here.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_ai import ModelRetry, RunContext
+
+from assistant.agent.corpus_tools import POSTINGS_SOURCE, Deps, Job, Passage, PostingFilter, register_job
+from assistant.agent.evidence import Evidence, EvidenceRegistry, figure_id, passage_id, pct, posting_id
+from assistant.errors import InputError
+from assistant.market import gap
+from assistant.market import stats as market
+from assistant.market.filters import MarketFilter
+from assistant.market.pay import pay_stats
+from assistant.store.collections import CHUNKS
+from assistant.vocab.terms import GapTarget, Measure, PayGroupBy, SkillCategory
+
+
+class FigureRow(BaseModel):
+    """One figure: `count` of `total` postings in `postings` have `label`; `share` = count / total."""
+
+    label: str
+    count: int
+    total: int
+    share: str
+    postings: str
+
+
+class PayRow(BaseModel):
+    """Yearly pay in one currency for one group, over the n postings that list parseable pay."""
+
+    group: str | None
+    currency: str
+    n: int
+    median: int
+    q1: int
+    q3: int
+
+
+class Figures(BaseModel):
+    """Figures computed over the postings; cite `id` for any of them and always state n."""
+
+    id: str
+    measure: str
+    rows: list[FigureRow] = []
+    pay: list[PayRow] = []
+    examples: list[Job] = []
+
+
+def _example(reg: EvidenceRegistry, ref: market.PostingRef) -> Job:
+    job = Job(id=posting_id(ref.job_id), title=ref.title, company=ref.company, city=ref.city, url=ref.url, pay=ref.pay)
+    return register_job(reg, job, ref.source)
+
+
+def _row(reg: EvidenceRegistry, label: str, count: int, total: int, postings: str) -> FigureRow:
+    reg.allow_share(count / total)
+    return FigureRow(label=label, count=count, total=total, share=pct(count / total), postings=postings)
+
+
+def _figures(
+    reg: EvidenceRegistry, measure: str, rows: list[FigureRow], examples: list[Job], pay: list[PayRow] | None = None
+) -> Figures:
+    # The id hashes what was computed and over which postings, so it is the same in every run.
+    fid = figure_id(measure, *(f"{r.label}@{r.postings}" for r in rows), *(f"{p.group}/{p.currency}" for p in pay or []))
+    lines = [f"{r.label}: {r.count:,} of {r.total:,} postings ({r.share}) — {r.postings}" for r in rows]
+    lines += [
+        f"{p.group or 'all'} ({p.currency}): median {p.median:,} a year, middle half {p.q1:,}-{p.q3:,}, n = {p.n:,} postings"
+        for p in pay or []
+    ]
+    reg.add(Evidence(id=fid, kind="figure", source=POSTINGS_SOURCE, title=measure, text="\n".join(lines)))
+    return Figures(id=fid, measure=measure, rows=rows, pay=pay or [], examples=examples)
+
+
+def _pay(deps: Deps, seg: MarketFilter, by: PayGroupBy | None) -> Figures:
+    reg = deps.evidence
+    report = pay_stats(deps.store, deps.taxonomy, seg, by=by)
+    rows = [_row(reg, "postings listing parseable pay", report.count, report.total, report.filters.label())]
+    pay = [
+        PayRow(group=g.group, currency=g.currency, n=g.n, median=round(g.median), q1=round(g.q1), q3=round(g.q3))
+        for g in report.groups
+    ]
+    # One posting for each of the biggest groups; ungrouped, the groups are currencies, and the
+    # postings behind the largest one's median say more than one posting in each currency.
+    refs = (
+        report.groups[0].examples[:3] if report.groups and by is None else [e for g in report.groups[:3] for e in g.examples[:1]]
+    )
+    examples = [_example(reg, e) for e in refs]
+    return _figures(reg, "yearly pay", rows, examples, pay)
+
+
+def market_stats(
+    ctx: RunContext[Deps],
+    measure: Measure,
+    skills: list[str] | None = None,
+    postings: PostingFilter | None = None,
+    versus: PostingFilter | None = None,
+    category: SkillCategory | None = None,
+    pay_by: PayGroupBy | None = None,
+    limit: int = 10,
+) -> Figures:
+    """Compute job-market figures from the postings: counts, totals (n), shares and pay. The only source of numbers.
+
+    Args:
+        measure: skill_share: share of postings listing each of `skills`; top_skills: most listed skills;
+            co_occurrence: skills listed together with skills[0]; compare: skill shares in `postings` vs `versus`;
+            top_companies: companies with the most postings; pay: median yearly pay with n.
+        skills: Skill names, e.g. ["Kubernetes", "RAG"] (for skill_share and co_occurrence).
+        postings: Which postings to count (default: all).
+        versus: The second set of postings, for compare.
+        category: For top_skills and compare, one skill category: genai, ml, web, databases, data, cloud, ops, languages, domains, other.
+        pay_by: For pay, group by level, city, country, ai_type or work_type.
+        limit: How many rows for rankings (1-30).
+    """
+    deps, reg = ctx.deps, ctx.deps.evidence
+    seg = (postings or PostingFilter()).market()
+    n = max(1, min(limit, 30))
+    args = (deps.store, deps.taxonomy)
+    try:
+        if measure in ("skill_share", "co_occurrence") and not skills:
+            raise ModelRetry(f"{measure} needs `skills`, e.g. ['Kubernetes']")
+        if measure == "skill_share":
+            shares = [market.skill_share(*args, s, seg, k=2) for s in skills or []]
+            rows = [_row(reg, s.skill, s.count, s.total, s.filters.label()) for s in shares]
+            return _figures(
+                reg, "share of postings listing the skill", rows, [_example(reg, e) for s in shares for e in s.examples]
+            )
+        if measure == "top_skills":
+            rank = market.top_skills(*args, seg, n=n, category=category)
+            return _figures(
+                reg,
+                "most listed skills",
+                [_row(reg, s.skill, s.count, rank.total, rank.filters.label()) for s in rank.skills],
+                [],
+            )
+        if measure == "co_occurrence":
+            co = market.co_occurrence(*args, (skills or [""])[0], seg, n=n)
+            anchor = f"{co.filters.label()}, listing {co.skill}"
+            rows = [_row(reg, co.skill, co.count, co.total, co.filters.label())]
+            rows += [_row(reg, i.skill, i.count, co.count, anchor) for i in co.items]
+            return _figures(reg, f"skills listed together with {co.skill}", rows, [_example(reg, e) for e in co.examples])
+        if measure == "compare":
+            if versus is None:
+                raise ModelRetry("compare needs `versus`: the second set of postings")
+            cmp = market.compare(*args, seg, versus.market(), n=n, category=category)
+            rows = [
+                _row(reg, r.skill, count, side.total, side.filters.label())
+                for r in cmp.rows
+                for count, side in ((r.a_count, cmp.a), (r.b_count, cmp.b))
+            ]
+            return _figures(reg, "skill shares in two sets of postings", rows, [])
+        if measure == "pay":
+            return _pay(deps, seg, pay_by)
+        ranking = market.top_companies(*args, seg, n=n, k=1)
+        rows = [_row(reg, c.company, c.count, ranking.total, ranking.filters.label()) for c in ranking.companies]
+        return _figures(
+            reg, "companies with the most postings", rows, [_example(reg, e) for c in ranking.companies for e in c.examples]
+        )
+    except InputError as exc:
+        raise ModelRetry(str(exc)) from exc
+
+
+class GapRow(BaseModel):
+    """A skill the person lacks: how many of the target postings list it, and passages on learning it."""
+
+    skill: str
+    count: int
+    total: int
+    share: str
+    learn_from: list[str] = Field(default_factory=list, description="Ids of guide passages on learning this skill.")
+
+
+class SkillGap(BaseModel):
+    """Skill gap against the target postings; cite `id` for its figures and the passage ids for advice."""
+
+    id: str
+    postings: str
+    total: int
+    have: list[str]
+    missing: list[GapRow]
+    strengths: list[FigureRow]
+    guide: str | None = Field(None, description="The learning-path guide for the background, if any.")
+    passages: list[Passage]
+
+
+def skill_gap(
+    ctx: RunContext[Deps],
+    background: str | None = None,
+    skills: list[str] | None = None,
+    about_me: str | None = None,
+    target: GapTarget = "ai-engineer",
+    city: str | None = None,
+    level: str | None = None,
+    limit: int = 8,
+) -> SkillGap:
+    """What someone lacks for an AI engineering role: missing skills ranked by demand, their strengths, guide passages.
+
+    Give one of background, skills or about_me.
+
+    Args:
+        background: A background preset: data-engineer, data-scientist, backend-engineer, frontend-engineer, ml-engineer.
+        skills: The person's skills, e.g. ["Python", "SQL", "Airflow"].
+        about_me: Free text about the person (a message or CV text) to find skills in.
+        target: ai-engineer: all postings; ai-first, ai-support, ml-first: one kind of AI role.
+        city: Only postings in this city.
+        level: Only postings at this level, e.g. Senior level.
+        limit: How many missing skills (1-15).
+    """
+    deps, reg = ctx.deps, ctx.deps.evidence
+    try:
+        if background:
+            profile = gap.profile_from_background(deps.taxonomy, background)
+        elif skills:
+            profile = gap.profile_from_list(deps.taxonomy, skills)
+        elif about_me:
+            profile = gap.profile_from_text(deps.taxonomy, about_me)
+        else:
+            raise ModelRetry("give background, skills or about_me")
+        report = gap.skill_gap(
+            deps.store,
+            deps.embedder,
+            deps.taxonomy,
+            profile,
+            target=target,
+            city=city,
+            level=level,
+            n=max(1, min(limit, 15)),
+            k=0,
+            passages=1,
+        )
+    except InputError as exc:
+        raise ModelRetry(str(exc)) from exc
+    label = f"{target}: {report.filters.label()}"
+    passages: dict[str, Passage] = {}
+    # gap.py quotes passages shortened and flattened; the model gets each chunk's full text.
+    full = {r.id: str(r.payload.get("text", "")) for r in deps.store.retrieve(CHUNKS, [c.id for c in report.citations])}
+    for c in report.citations:
+        p = Passage(
+            id=passage_id(c.id),
+            source=c.source,
+            title=c.title,
+            section=c.section,
+            url=c.url,
+            doc_type=c.doc_type,
+            score=0.0,
+            text=full.get(c.id) or c.quote.rstrip("…"),
+        )
+        reg.add(Evidence(id=p.id, kind="passage", source=p.source, title=p.title, section=p.section, url=p.url, text=p.text))
+        passages[p.id] = p
+    missing = [
+        GapRow(
+            skill=m.skill, count=m.count, total=m.total, share=pct(m.share), learn_from=[passage_id(c.id) for c in m.citations]
+        )
+        for m in report.missing
+    ]
+    for m in report.missing:
+        reg.allow_share(m.share)
+    strengths = [_row(reg, s.skill, s.count, s.total, label) for s in report.strengths]
+    gid = figure_id("skill_gap", profile.origin, ",".join(profile.skills), label)
+    lines = [f"{m.skill}: {m.count:,} of {m.total:,} postings ({m.share}) — {label}" for m in missing]
+    lines += [f"{s.label}: {s.count:,} of {s.total:,} postings ({s.share}) — {label} (already have)" for s in strengths]
+    reg.add(
+        Evidence(id=gid, kind="figure", source=POSTINGS_SOURCE, title=f"skill gap for {profile.origin}", text="\n".join(lines))
+    )
+    return SkillGap(
+        id=gid,
+        postings=label,
+        total=report.total,
+        have=report.recognised,
+        missing=missing,
+        strengths=strengths,
+        guide=report.guide,
+        passages=list(passages.values()),
+    )

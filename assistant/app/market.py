@@ -1,0 +1,141 @@
+"""The Job market tab: filters -> top-skills chart, segment comparison, pay by level, the postings behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+from PIL import Image
+
+from assistant.app import render
+from assistant.market.charts import plot_top_skills
+from assistant.market.filters import ALL_VALUES, MarketFilter, parse_filter
+from assistant.market.pay import pay_stats
+from assistant.market.stats import compare, postings_behind, top_skills
+from assistant.services import Services
+from assistant.store.collections import POSTINGS
+
+ANY = ""
+ALL_POSTINGS = "all postings"
+TOP_N = 15
+POSTINGS_SHOWN = 20
+COMPARE_ROWS = 12
+
+
+def facet_values(services: Services, key: str) -> list[str]:
+    """Stored values of a postings field, most frequent first; empty when nothing is indexed yet."""
+    store = services.store
+    if not store.has_collection(POSTINGS):
+        return []
+    return [str(f.value) for f in store.facet(POSTINGS, key, limit=ALL_VALUES) if str(f.value)]
+
+
+def with_any(values: list[str]) -> list[str | tuple[str, str]]:
+    """Dropdown choices: "any" (no filter) first, then the stored values."""
+    return [("any", ANY), *values]
+
+
+def _opt(value: str | None) -> str | None:
+    return value or None
+
+
+def compare_choices(services: Services) -> list[str]:
+    """Segments to compare against: all postings, each ai_type, each city (as filter text)."""
+    return (
+        [ALL_POSTINGS]
+        + [f"ai_type={v}" for v in facet_values(services, "ai_type")]
+        + [f"city={v}" for v in facet_values(services, "city")]
+    )
+
+
+def _against(choice: str | None) -> MarketFilter:
+    return MarketFilter() if not choice or choice == ALL_POSTINGS else parse_filter(choice)
+
+
+@dataclass(frozen=True)
+class MarketView:
+    """Everything the tab shows for one filter."""
+
+    chart: Image.Image
+    skills: list[render.Row]
+    comparison_note: str
+    comparison_headers: list[str]
+    comparison: list[render.Row]
+    pay_note: str
+    pay: list[render.Row]
+    postings: str
+
+
+def market_view(
+    services: Services, city: str | None, ai_type: str | None, level: str | None, work_type: str | None, against: str | None
+) -> MarketView:
+    """Compute the tab's figures for a filter with the same library functions the CLI uses."""
+    store, taxonomy = services.store, services.taxonomy
+    flt = MarketFilter(city=_opt(city), ai_type=_opt(ai_type), level=_opt(level), work_type=_opt(work_type))
+    ranking = top_skills(store, taxonomy, flt, n=TOP_N)
+    a, b = flt, _against(against)
+    types = facet_values(services, "ai_type")
+    if b in (a, ranking.filters) and len(types) >= 2:
+        # Nothing to contrast yet: show the two largest AI types side by side, not a segment against itself.
+        a, b = MarketFilter(ai_type=types[0]), MarketFilter(ai_type=types[1])
+    if b in (a, ranking.filters):
+        cmp_note, headers, rows = "Choose a filter or another segment to compare with.", ["skill"], []
+    else:
+        cmp = compare(store, taxonomy, a, b, n=COMPARE_ROWS)
+        cmp_note = (
+            f"**Segment comparison**: largest differences in skill share, {cmp.a.filters.label()} vs {cmp.b.filters.label()}."
+        )
+        headers, rows = render.compare_headers(cmp), render.compare_rows(cmp)
+    pay = pay_stats(store, taxonomy, flt, by="level")
+    return MarketView(
+        render.chart_image(plot_top_skills, ranking),
+        render.ranking_rows(ranking),
+        cmp_note,
+        headers,
+        rows,
+        render.pay_note(pay),
+        render.pay_rows(pay),
+        render.postings_html(postings_behind(store, taxonomy, flt, limit=POSTINGS_SHOWN)),
+    )
+
+
+def market_tab(services: Services, demo: gr.Blocks) -> None:
+    """Lay out the tab inside the current Blocks and wire its events (figures load with the page)."""
+    with gr.Row():
+        city = gr.Dropdown(with_any(facet_values(services, "city")), value=ANY, label="City", elem_id="market-city")
+        ai_type = gr.Dropdown(with_any(facet_values(services, "ai_type")), value=ANY, label="AI type", elem_id="market-ai-type")
+        level = gr.Dropdown(with_any(facet_values(services, "level")), value=ANY, label="Level", elem_id="market-level")
+        work_type = gr.Dropdown(
+            with_any(facet_values(services, "work_type")), value=ANY, label="Work type", elem_id="market-work-type"
+        )
+        against = gr.Dropdown(compare_choices(services), value=ALL_POSTINGS, label="Compare with", elem_id="market-against")
+    error = gr.HTML(elem_id="market-error")
+    with gr.Row():
+        chart = gr.Image(
+            label="Most requested skills",
+            type="pil",
+            interactive=False,
+            elem_id="market-chart",
+            buttons=["download", "fullscreen"],
+        )
+        skills = gr.Dataframe(
+            headers=["skill", "category", "share", "n"], label="Top skills", interactive=False, elem_id="market-skills"
+        )
+    cmp_note = gr.Markdown(elem_id="market-compare-note")
+    comparison = gr.Dataframe(headers=["skill"], label="Segment comparison", interactive=False, elem_id="market-compare")
+    pay_note = gr.Markdown(elem_id="market-pay-note")
+    pay = gr.Dataframe(headers=render.PAY_HEADERS, label="Pay by level (yearly)", interactive=False, elem_id="market-pay")
+    postings = gr.HTML(elem_id="market-postings")
+
+    def update(c: str, a: str, lv: str, w: str, vs: str) -> tuple[Any, ...]:
+        try:
+            v = market_view(services, c, a, lv, w, vs)
+        except Exception as exc:
+            return (render.failure(exc), None, [], "", gr.update(value=[], headers=["skill"]), "", [], "")
+        table = gr.update(value=v.comparison or None, headers=v.comparison_headers)
+        return ("", v.chart, v.skills, v.comparison_note, table, v.pay_note, v.pay, v.postings)
+
+    inputs = [city, ai_type, level, work_type, against]
+    outputs = [error, chart, skills, cmp_note, comparison, pay_note, pay, postings]
+    gr.on([c.change for c in inputs] + [demo.load], update, inputs, outputs, show_progress="minimal")

@@ -1,0 +1,327 @@
+"""CLI for job-market statistics (`assistant stats ...`) and the skill gap (`assistant gap`): thin adapters."""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from assistant.cli.output import console, print_json, services_of
+from assistant.errors import InputError
+from assistant.market import stats as market
+from assistant.market.filters import MarketFilter, parse_filter
+
+stats_app = typer.Typer(help="Job-market figures from the postings: shares, top skills, pay, companies.", no_args_is_help=True)
+
+City = Annotated[Optional[str], typer.Option(help="City, e.g. Berlin.")]
+Country = Annotated[Optional[str], typer.Option(help="Country as listed, e.g. USA or DEU.")]
+AiType = Annotated[Optional[str], typer.Option("--ai-type", help="ai-first, ai-support or ml-first.")]
+Level = Annotated[Optional[str], typer.Option(help="Seniority, e.g. senior.")]
+WorkType = Annotated[Optional[str], typer.Option("--work-type", help="Remote, Hybrid or In-Office.")]
+Company = Annotated[Optional[str], typer.Option(help="Company name.")]
+Skill = Annotated[Optional[list[str]], typer.Option("--skill", help="Postings must list this skill (repeatable).")]
+Since = Annotated[Optional[str], typer.Option(help="Posted on or after YYYY-MM-DD.")]
+Until = Annotated[Optional[str], typer.Option(help="Posted on or before YYYY-MM-DD.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+Plot = Annotated[Optional[Path], typer.Option("--plot", help="Also write a bar chart to this PNG file.")]
+
+
+def jsonable(obj: Any) -> Any:
+    """A result dataclass as JSON-ready data: filters as their set fields, floats rounded to 4 places."""
+    if isinstance(obj, MarketFilter):
+        return obj.as_dict()
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, list | tuple):
+        return [jsonable(x) for x in obj]
+    if isinstance(obj, float):
+        return round(obj, 4)
+    return obj
+
+
+def _emit(result: Any) -> None:
+    print_json(jsonable(result))
+
+
+def _filter(
+    city: str | None,
+    country: str | None,
+    ai_type: str | None,
+    level: str | None,
+    work_type: str | None,
+    company: str | None,
+    skill: list[str] | None,
+    since: str | None,
+    until: str | None,
+) -> MarketFilter:
+    return MarketFilter(city, country, ai_type, level, work_type, company, tuple(skill or ()), since, until)
+
+
+def _refs(title: str, refs: list[market.PostingRef]) -> None:
+    if refs:
+        console.print(f"[bold]{title}[/]")
+    for r in refs:
+        where = f" ({r.city})" if r.city else ""
+        console.print(
+            f"  {escape(r.job_id)}  {escape(r.title)} — {escape(r.company)}{escape(where)}  [dim]{escape(r.url or r.source)}[/]"
+        )
+
+
+@stats_app.command("skills")
+def stats_skills(
+    ctx: typer.Context,
+    city: City = None,
+    country: Country = None,
+    ai_type: AiType = None,
+    level: Level = None,
+    work_type: WorkType = None,
+    company: Company = None,
+    skill: Skill = None,
+    since: Since = None,
+    until: Until = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=500)] = 20,
+    category: Annotated[Optional[str], typer.Option(help="Only one category: genai, ml, cloud, ops, ...")] = None,
+    as_json: AsJson = False,
+    plot: Plot = None,
+) -> None:
+    """The most requested skills in the postings a filter selects."""
+    services = services_of(ctx)
+    flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
+    ranking = market.top_skills(services.store, services.taxonomy, flt, n=top, category=category)
+    if plot:
+        from assistant.market.charts import plot_top_skills
+
+        plot_top_skills(ranking, plot)
+    if as_json:
+        _emit(ranking)
+        return
+    title = f"Top skills · {ranking.filters.label()} · n = {ranking.total:,}"
+    table = Table("#", "skill", "category", "postings", "share", title=title)
+    for i, s in enumerate(ranking.skills, 1):
+        table.add_row(str(i), s.skill, s.category, f"{s.count:,}", f"{s.share:.1%}")
+    console.print(table)
+    if plot:
+        console.print(f"chart written to {plot}")
+
+
+@stats_app.command("skill")
+def stats_skill(
+    ctx: typer.Context,
+    name: str,
+    city: City = None,
+    country: Country = None,
+    ai_type: AiType = None,
+    level: Level = None,
+    work_type: WorkType = None,
+    company: Company = None,
+    skill: Skill = None,
+    since: Since = None,
+    until: Until = None,
+    with_n: Annotated[int, typer.Option("--with", min=0, max=50, help="Also list this many skills asked for alongside it.")] = 0,
+    as_json: AsJson = False,
+) -> None:
+    """Share of postings that list one skill (any alias), with example postings."""
+    services = services_of(ctx)
+    flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
+    share = market.skill_share(services.store, services.taxonomy, name, flt)
+    co = market.co_occurrence(services.store, services.taxonomy, name, flt, n=with_n) if with_n and share.count else None
+    if as_json:
+        data = jsonable(share)
+        if co is not None:
+            data["with"] = jsonable(co.items)
+        _emit(data)
+        return
+    console.print(
+        f"[bold]{share.skill}[/] ({share.category}): {share.count:,} of {share.total:,} postings "
+        f"= [bold]{share.share:.1%}[/]  [dim]{escape(share.filters.label())}[/]"
+    )
+    _refs("for example", share.examples)
+    if co is not None:
+        table = Table(
+            "skill", "postings", f"share of {share.skill} postings", "base share", "lift", title=f"Asked for with {share.skill}"
+        )
+        for i in co.items:
+            table.add_row(i.skill, f"{i.count:,}", f"{i.share:.1%}", f"{i.base_share:.1%}", f"{i.lift:.2f}")
+        console.print(table)
+
+
+@stats_app.command("compare")
+def stats_compare(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Option("--a", help="First segment, e.g. ai_type=ai-first,city=Berlin")],
+    b: Annotated[str, typer.Option("--b", help="Second segment, e.g. ai_type=ai-support")],
+    top: Annotated[int, typer.Option("--top", min=1, max=500)] = 20,
+    category: Annotated[Optional[str], typer.Option(help="Only one skill category.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Skill shares in two segments side by side, largest differences (percentage points) first."""
+    services = services_of(ctx)
+    cmp = market.compare(services.store, services.taxonomy, parse_filter(a), parse_filter(b), n=top, category=category)
+    if as_json:
+        _emit(cmp)
+        return
+    la, lb = cmp.a.filters.label(), cmp.b.filters.label()
+    columns = (f"A: {la} (n={cmp.a.total:,})", f"B: {lb} (n={cmp.b.total:,})", "A − B (pp)")
+    table = Table("skill", *columns, title="Segment comparison")
+    for r in cmp.rows:
+        table.add_row(r.skill, f"{r.a_share:.1%} ({r.a_count})", f"{r.b_share:.1%} ({r.b_count})", f"{r.diff_pp:+.1f}")
+    console.print(table)
+
+
+@stats_app.command("pay")
+def stats_pay(
+    ctx: typer.Context,
+    city: City = None,
+    country: Country = None,
+    ai_type: AiType = None,
+    level: Level = None,
+    work_type: WorkType = None,
+    company: Company = None,
+    skill: Skill = None,
+    since: Since = None,
+    until: Until = None,
+    by: Annotated[Optional[str], typer.Option(help="Group by level, city, country, ai_type or work_type.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Median and interquartile range of yearly pay with n, one row per group and currency."""
+    from assistant.market.pay import pay_stats
+
+    if by is not None and by not in ("level", "city", "country", "ai_type", "work_type"):
+        raise InputError(f"cannot group pay by {by!r}", hint="use --by level, city, country, ai_type or work_type")
+    services = services_of(ctx)
+    flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
+    report = pay_stats(services.store, services.taxonomy, flt, by=by)  # type: ignore[arg-type]
+    if as_json:
+        _emit(report)
+        return
+    title = (
+        f"Yearly pay · {report.filters.label()} · {report.count:,} of {report.total:,} postings list parseable pay "
+        f"({report.unparsed} unparsed, {report.not_listed} not listed)"
+    )
+    table = Table(*(["group"] if by else []), "currency", "n", "median", "Q1", "Q3", "range", title=title)
+    for g in report.groups:
+        cells = [f"{g.n}", f"{g.median:,.0f}", f"{g.q1:,.0f}", f"{g.q3:,.0f}", f"{g.low:,.0f}–{g.high:,.0f}"]
+        table.add_row(*([escape(g.group or "")] if by else []), g.currency, *cells)
+    console.print(table)
+
+
+@stats_app.command("companies")
+def stats_companies(
+    ctx: typer.Context,
+    city: City = None,
+    country: Country = None,
+    ai_type: AiType = None,
+    level: Level = None,
+    work_type: WorkType = None,
+    company: Company = None,
+    skill: Skill = None,
+    since: Since = None,
+    until: Until = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=500)] = 15,
+    as_json: AsJson = False,
+) -> None:
+    """Companies with the most postings in a segment."""
+    services = services_of(ctx)
+    flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
+    ranking = market.top_companies(services.store, services.taxonomy, flt, n=top)
+    if as_json:
+        _emit(ranking)
+        return
+    title = f"Top companies · {ranking.filters.label()} · n = {ranking.total:,}"
+    table = Table("#", "company", "postings", "share", "e.g.", title=title)
+    for i, c in enumerate(ranking.companies, 1):
+        table.add_row(
+            str(i), escape(c.company), f"{c.count:,}", f"{c.share:.1%}", escape(c.examples[0].title) if c.examples else ""
+        )
+    console.print(table)
+
+
+@stats_app.command("postings")
+def stats_postings(
+    ctx: typer.Context,
+    city: City = None,
+    country: Country = None,
+    ai_type: AiType = None,
+    level: Level = None,
+    work_type: WorkType = None,
+    company: Company = None,
+    skill: Skill = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """The postings behind a figure (id, title, company, city, url)."""
+    services = services_of(ctx)
+    flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
+    listing = market.postings_behind(services.store, services.taxonomy, flt, limit=limit)
+    if as_json:
+        _emit(listing)
+        return
+    _refs(f"{listing.count:,} postings · {listing.filters.label()} (first {len(listing.postings)})", listing.postings)
+
+
+def gap_command(
+    ctx: typer.Context,
+    skills: Annotated[Optional[str], typer.Option("--skills", help='Your skills, e.g. "spark, airflow, sql".')] = None,
+    cv: Annotated[Optional[Path], typer.Option("--cv", help="Your CV as a PDF with a text layer.")] = None,
+    background: Annotated[Optional[str], typer.Option("--from", help="A background preset, e.g. data-engineer.")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Free text about your experience.")] = None,
+    target: Annotated[str, typer.Option(help="ai-engineer (all postings), ai-first or ai-support.")] = "ai-engineer",
+    city: City = None,
+    level: Level = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=50)] = 10,
+    as_json: AsJson = False,
+    plot: Plot = None,
+) -> None:
+    """What you are missing for an AI engineering role: skills ranked by demand, how to learn them, who asks."""
+    from assistant.market import gap
+
+    services = services_of(ctx)
+    given = [x for x in (skills, cv, background, text) if x is not None]
+    if len(given) != 1:
+        raise InputError(
+            "give exactly one of --skills, --cv, --from or --text", hint='e.g. assistant gap --skills "spark, airflow, sql"'
+        )
+    tax = services.taxonomy
+    if skills is not None:
+        profile = gap.profile_from_list(tax, skills)
+    elif cv is not None:
+        profile = gap.profile_from_cv(tax, cv)
+    elif background is not None:
+        profile = gap.profile_from_background(tax, background)
+    else:
+        profile = gap.profile_from_text(tax, text or "")
+    report = gap.skill_gap(services.store, services.answer_embedder, tax, profile, target=target, city=city, level=level, n=top)
+    if plot:
+        from assistant.market.charts import plot_gap
+
+        plot_gap(report, plot)
+    if as_json:
+        _emit(report)
+        return
+    out = console
+    out.print(f"[bold]Recognised ({escape(profile.origin)}):[/] {escape(', '.join(report.recognised))}")
+    out.print(f"Target: {escape(report.target)} · {escape(report.filters.label())} · n = {report.total:,} postings")
+    for i, m in enumerate(report.missing, 1):
+        out.print(f"\n[bold]{i}. {m.skill}[/] ({m.category}): {m.count:,} of {m.total:,} postings = [bold]{m.share:.1%}[/]")
+        for c in m.citations:
+            out.print(
+                f"   learn: [cyan]{escape(c.title)}[/]{escape(f' › {c.section}') if c.section else ''}  [dim]{escape(c.source)}[/]"
+            )
+        for r in m.examples:
+            out.print(f"   asked by: {escape(r.title)} — {escape(r.company)}  [dim]{escape(r.url or r.source)}[/]")
+    if report.strengths:
+        out.print("\n[bold]Your strengths in this market:[/] " + ", ".join(f"{s.skill} {s.share:.0%}" for s in report.strengths))
+    if plot:
+        out.print(f"chart written to {plot}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `stats` group and the `gap` command."""
+    app.add_typer(stats_app, name="stats")
+    app.command("gap")(gap_command)
