@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -186,7 +186,7 @@ async def ask_stream(
     queue: asyncio.Queue[str | ToolStarted | Restart | None] = asyncio.Queue()
     parser = AnswerStream()
 
-    async def on_events(ctx: RunContext[Deps], events: AsyncIterator[AgentStreamEvent]) -> None:
+    async def on_events(ctx: RunContext[Deps], events: AsyncIterable[AgentStreamEvent]) -> None:
         async for event in events:
             for item in parser.feed(event):
                 if tool_events or not isinstance(item, ToolStarted):

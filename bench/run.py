@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -109,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns the process exit code."""
     args = parse_args(argv)
     if args.render_only:
-        results = _previous(args.out)
-        if not results:
+        saved = _previous(args.out)
+        if not saved:
             _log(f"no results in {args.out}: run the benchmark first")
             return 2
-        results["targets"] = evaluate(results)
-        write_markdown(args.markdown, results)
+        saved["targets"] = evaluate(saved)
+        write_markdown(args.markdown, saved)
         _log(f"rewrote {args.markdown} from {args.out}")
         return 0
     settings = Settings()
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name, run_section in sections.SECTIONS.items():
                 if name not in skip:
-                    _section(results, name, lambda f=run_section: f(ctx))  # type: ignore[misc]
+                    _section(results, name, partial(run_section, ctx))
         finally:
             ctx.close()
     finally:

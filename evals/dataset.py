@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -29,7 +29,7 @@ Category = Literal[
     "multi_turn",
     "out_of_scope",
 ]
-CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+CATEGORIES: tuple[str, ...] = get_args(Category)
 
 
 class _Strict(BaseModel):
@@ -151,7 +151,8 @@ T = TypeVar("T", GroundTruthCase, RegressionCase)
 
 def _load(path: Path, kind: type[T]) -> list[T]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    cases: list[T] = TypeAdapter(list[kind]).validate_python(raw)  # type: ignore[valid-type]
+    adapter = TypeAdapter(kind)
+    cases = [adapter.validate_python(item) for item in raw]
     ids = [c.id for c in cases]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

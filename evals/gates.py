@@ -17,6 +17,7 @@ class Gate(BaseModel, frozen=True):
     threshold: float
     op: Literal[">=", "<="]
 
+    # mypy rejects a decorator over @property; pydantic documents this pairing for computed fields.
     @computed_field  # type: ignore[prop-decorator]
     @property
     def passed(self) -> bool | None:

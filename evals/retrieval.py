@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from assistant.core.embedding import Embedder
 from assistant.core.schema import DOC_TYPES
@@ -73,6 +74,10 @@ def scored(cases: Sequence[GroundTruthCase]) -> list[GroundTruthCase]:
     return [c for c in cases if c.expected_sources]
 
 
+def _is_expected(sources: Sequence[str], expected: set[str], i: int) -> bool:
+    return sources[i] in expected
+
+
 def evaluate(cases: Sequence[GroundTruthCase], retrievers: dict[str, Retriever], k: int = K) -> list[CaseRetrieval]:
     """Rank of the first expected source per case and mode."""
     out = []
@@ -82,7 +87,7 @@ def evaluate(cases: Sequence[GroundTruthCase], retrievers: dict[str, Retriever],
         returned: dict[str, list[str]] = {}
         for mode, retrieve in retrievers.items():
             sources = retrieve(case.retrieval_query, k)
-            ranks[mode] = first_relevant_rank(sources, lambda i, ss=sources, want=expected: ss[i] in want, k)
+            ranks[mode] = first_relevant_rank(sources, partial(_is_expected, sources, expected), k)
             returned[mode] = sources
         out.append(CaseRetrieval(case.id, case.category, case.retrieval_query, ranks, returned))
     return out

@@ -26,6 +26,7 @@ from evals.report import EvalReport, RegressionRow, print_report, write
 from evals.retrieval import (
     MODES,
     CaseRetrieval,
+    RetrievalScore,
     Retriever,
     evaluate,
     minsearch_retriever,
@@ -70,7 +71,7 @@ def compute_truths(services: Services, cases: Sequence[GroundTruthCase], console
     return truths
 
 
-def by_category(results: Sequence[CaseRetrieval]) -> dict[str, list]:  # type: ignore[type-arg]
+def by_category(results: Sequence[CaseRetrieval]) -> dict[str, list[RetrievalScore]]:
     """Retrieval scores per category, every mode."""
     cats = sorted({r.category for r in results})
     return {c: [summarize([r for r in results if r.category == c], m) for m in MODES] for c in cats}

@@ -43,6 +43,7 @@ def records_from(report: EvaluationReport[AnswerInput, AnswerOutput, GroundTruth
     out = []
     for rc in report.cases:
         output, case = rc.output, rc.metadata
+        assert case is not None, "every case is built with its metadata"
         values = {k: v.value for k, v in {**rc.scores, **rc.assertions}.items()}
         reasons = {k: v.reason for k, v in {**rc.scores, **rc.assertions}.items() if v.reason}
         verdict = judged(rc.scores)
@@ -68,7 +69,8 @@ def records_from(report: EvaluationReport[AnswerInput, AnswerOutput, GroundTruth
             )
         )
     for failure in report.failures:
-        out.append(AnswerRecord(id=failure.name, category=failure.metadata.category, answer="", error=failure.error_message))
+        category = failure.metadata.category if failure.metadata else ""
+        out.append(AnswerRecord(id=failure.name, category=category, answer="", error=failure.error_message))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import posixpath
 import re
 import tarfile
@@ -10,7 +11,6 @@ import zlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from assistant.errors import CorpusError, UnsafeArchiveError
 
@@ -39,7 +39,7 @@ class Extraction:
 class _BoundedReader:
     """A read-only stream that counts the bytes it hands out and refuses to pass a bound."""
 
-    def __init__(self, raw: IO[bytes], limit: int, archive: Path) -> None:
+    def __init__(self, raw: io.BufferedIOBase, limit: int, archive: Path) -> None:
         self._raw = raw
         self._limit = limit
         self._archive = archive
@@ -59,7 +59,7 @@ class _BoundedReader:
         return data
 
 
-def _open_stream(archive: Path) -> IO[bytes]:
+def _open_stream(archive: Path) -> io.BufferedIOBase:
     """Open the archive's bytes, decompressing gzip when the magic number says so."""
     with archive.open("rb") as probe:
         magic = probe.read(2)
@@ -157,6 +157,7 @@ def extract_tarball(
         with _open_stream(archive) as raw:
             counted = _BoundedReader(raw, limits.max_bytes, archive)
             # Stream mode reads members in order and never seeks, so the byte count covers everything.
+            # typeshed's file protocol asks for write and seek too; stream mode ("r|") only reads.
             with tarfile.open(fileobj=counted, mode="r|") as tar:  # type: ignore[call-overload]
                 for member in tar:
                     members += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, cast
 
 import typer
 from rich.markup import escape
@@ -12,6 +12,7 @@ from rich.table import Table
 
 from assistant.cli.output import console, err, print_json, progress_bar, services_of
 from assistant.errors import AssistantError
+from assistant.store.base import SearchMode
 
 corpus_app = typer.Typer(help="Fetch and verify the corpus.", no_args_is_help=True)
 
@@ -141,9 +142,9 @@ def search(
         services.store,
         services.embedder,
         query,
-        mode=mode,
+        mode=cast(SearchMode, mode),
         flt=chunk_filter(doc_type, city, company),
-        limit=limit,  # type: ignore[arg-type]
+        limit=limit,
     )
     if as_json:
         print_json(
@@ -189,7 +190,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
         raise AssistantError(f"no index at {store.location}", hint="run `make ingest` first")
     files = [r.payload for r in store.scroll(FILES, fields=["source", "kind", "chunks", "postings"])]
     by_root = Counter(p["source"].split("/", 1)[0] for p in files)
-    data = {
+    data: dict[str, Any] = {
         "store": {"kind": store.kind, "location": store.location, "disk_bytes": store.disk_bytes()},
         "embedding_model": meta.get("embedding_model"),
         "dim": meta.get("dim"),

@@ -14,6 +14,7 @@ from assistant.cli.output import console, print_json, services_of
 from assistant.errors import InputError
 from assistant.market import stats as market
 from assistant.market.filters import MarketFilter, parse_filter
+from assistant.vocab.terms import PAY_GROUP_BY
 
 stats_app = typer.Typer(help="Job-market figures from the postings: shares, top skills, pay, companies.", no_args_is_help=True)
 
@@ -190,11 +191,11 @@ def stats_pay(
     """Median and interquartile range of yearly pay with n, one row per group and currency."""
     from assistant.market.pay import pay_stats
 
-    if by is not None and by not in ("level", "city", "country", "ai_type", "work_type"):
+    if by is not None and by not in PAY_GROUP_BY:
         raise InputError(f"cannot group pay by {by!r}", hint="use --by level, city, country, ai_type or work_type")
     services = services_of(ctx)
     flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
-    report = pay_stats(services.store, services.taxonomy, flt, by=by)  # type: ignore[arg-type]
+    report = pay_stats(services.store, services.taxonomy, flt, by=by)
     if as_json:
         _emit(report)
         return

@@ -150,5 +150,15 @@ class FastEmbedder:
         return _sparse(self._bm25.embed_query(text))
 
 
-def _sparse(vec: object) -> SparseVec:
-    return SparseVec(indices=list(vec.indices), values=list(vec.values))  # type: ignore[attr-defined]
+class _SparseTerms(Protocol):
+    """What a BM25 model returns: term ids and their weights."""
+
+    @property
+    def indices(self) -> Sequence[int]: ...
+
+    @property
+    def values(self) -> Sequence[float]: ...
+
+
+def _sparse(vec: _SparseTerms) -> SparseVec:
+    return SparseVec(indices=[int(i) for i in vec.indices], values=[float(v) for v in vec.values])

@@ -135,7 +135,7 @@ def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter) -> Segment:
         else:
             stored = [str(f.value) for f in store.facet(POSTINGS, key, limit=ALL_VALUES)]
             resolved[key] = resolve_value(key.replace("_", " "), value, stored)
-        conds.append(Match(key, (resolved[key],)))
+        conds.append(Match(key, (str(resolved[key]),)))
     skills = tuple(dict.fromkeys(taxonomy.resolve(s) for s in flt.skills))
     conds += [Match("skills", (s,)) for s in skills]
     lo = _day("since", flt.since) if flt.since else None

@@ -227,10 +227,10 @@ def figure_lines(fig: Figures, cites: Cites) -> list[str]:
             f"| {x.label} | {x.count:,} of {x.total:,} ({x.share}) | {y.count:,} of {y.total:,} ({y.share}) |" for x, y in pairs
         ]
     elif fig.rows:
-        head, rest = (fig.rows[0], fig.rows[1:]) if fig.measure.startswith("skills listed together") else (None, fig.rows)
-        if head:
+        anchor, rest = (fig.rows[0], fig.rows[1:]) if fig.measure.startswith("skills listed together") else (None, fig.rows)
+        if anchor:
             lines.append(
-                f"**{head.label}** is listed in {head.count:,} of {head.total:,} postings ({head.share}), {where(head.postings)} {mark}."
+                f"**{anchor.label}** is listed in {anchor.count:,} of {anchor.total:,} postings ({anchor.share}), {where(anchor.postings)} {mark}."
             )
         base = rest[0] if rest else fig.rows[0]
         lines.append(f"{fig.measure[0].upper()}{fig.measure[1:]}, {where(base.postings)} (n = {base.total:,} postings) {mark}:")

@@ -104,7 +104,7 @@ def read_turn(messages: list[ModelMessage]) -> Turn:
                         turn.failed.append((call, error))
             elif part.outcome == "success" and part.tool_name == "search_corpus":
                 found = _PASSAGES.validate_python(part.content)
-                if (call := calls.get(part.tool_call_id)) is not None and call.args_as_dict().get("source"):
+                if (asked := calls.get(part.tool_call_id)) is not None and asked.args_as_dict().get("source"):
                     turn.read += found
                 else:
                     turn.passages += found

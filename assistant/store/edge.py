@@ -210,7 +210,8 @@ class EdgeStore:
             request = qe.QueryRequest(
                 limit=limit,
                 prefetches=prefetches,
-                query=qe.Fusion.Rrf(k=rrf_k, weights=weights),
+                # The binding's stub lists `Fusion` but not its `Rrf` variant, which it accepts at run time.
+                query=qe.Fusion.Rrf(k=rrf_k, weights=weights),  # type: ignore[arg-type]
                 filter=where,
                 with_payload=True,
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import qdrant_edge as qe
@@ -22,7 +22,8 @@ def _match_one(key: str, value: Scalar) -> Any:
     """One equality condition; a float becomes a point range, as Qdrant matches only keywords, ints, bools."""
     if isinstance(value, bool):
         # Edge's binding reads a Python bool as the integer 1/0; a numpy.bool_ reaches it as a bool.
-        return qe.FieldCondition(key, match=qe.MatchValue(np.bool_(value)))
+        # The binding's stub names only Python types; at run time it takes numpy's bool as a bool.
+        return qe.FieldCondition(key, match=qe.MatchValue(np.bool_(value)))  # type: ignore[arg-type]
     if isinstance(value, float):
         return qe.FieldCondition(key, range=qe.RangeFloat(gte=value, lte=value))
     return qe.FieldCondition(key, match=qe.MatchValue(value))
@@ -36,7 +37,7 @@ def _condition(cond: Condition) -> Any:
     if len(values) == 1:
         return _match_one(cond.key, values[0])
     if all(isinstance(v, str) for v in values) or all(type(v) is int for v in values):
-        return qe.FieldCondition(cond.key, match=qe.MatchAny(list(values)))
+        return qe.FieldCondition(cond.key, match=qe.MatchAny(cast(list[str] | list[int], list(values))))
     return qe.Filter(should=[_match_one(cond.key, v) for v in values])
 
 

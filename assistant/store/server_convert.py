@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from qdrant_client import models as qm
 
@@ -59,6 +59,6 @@ def from_record(r: qm.Record) -> Point:
     return Point(
         str(r.id),
         r.payload or {},
-        dense=[float(x) for x in dense] if isinstance(dense, list) else None,
+        dense=[float(x) for x in cast(list[float], dense)] if isinstance(dense, list) else None,
         sparse=SparseVec(list(sparse.indices), list(sparse.values)) if isinstance(sparse, qm.SparseVector) else None,
     )

@@ -58,7 +58,7 @@ _CURRENCY = re.compile(
     "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)) + r"|\b(?:" + "|".join(_CODES) + r")\b",
     re.IGNORECASE,
 )
-_PERIODS: dict[str, re.Pattern[str]] = {
+_PERIODS: dict[Period, re.Pattern[str]] = {
     "hour": re.compile(r"/\s*(?:hr|hour|h)\b|\bper\s+(?:hr|hour)\b|\ban\s+hour\b|\bhourly\b", re.I),
     "day": re.compile(r"/\s*day\b|\bper\s+day\b|\ba\s+day\b|\bdaily\b|\bday\s+rate\b", re.I),
     "week": re.compile(r"/\s*(?:wk|week)\b|\bper\s+week\b|\ba\s+week\b|\bweekly\b", re.I),
@@ -181,7 +181,7 @@ def currency_for_country(country: str | None) -> str | None:
 def _period(text: str) -> Period | None:
     """The period named first in the text, if any."""
     found = [(m.start(), name) for name, rx in _PERIODS.items() if (m := rx.search(text))]
-    return min(found)[1] if found else None  # type: ignore[return-value]
+    return min(found)[1] if found else None
 
 
 def _pay(m: re.Match[str], currency: str, period: Period | None) -> Pay | None:
