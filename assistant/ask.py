@@ -129,7 +129,7 @@ async def _answer(
     question = _question(question)
     settings = services.settings
     name = model_name(settings, model)
-    llm = build_model(name, settings, services.answer_embedder)
+    llm = build_model(name, settings, services.answer_embedder, store=services.store)
     deps = Deps(settings, services.store, services.answer_embedder, services.taxonomy)
     past = [m for turn in history or () for m in turn.messages]
     started = time.perf_counter()

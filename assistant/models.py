@@ -21,6 +21,7 @@ from assistant.core.embedding import Embedder
 from assistant.core.secrets import configured_secrets, redact
 from assistant.core.settings import Settings
 from assistant.errors import AssistantError, ConfigError, ModelError
+from assistant.store.base import Store
 
 OFFLINE = "offline"
 # Used when an OpenAI key is configured but no model is named.
@@ -47,12 +48,14 @@ def model_name(settings: Settings, override: str | None = None) -> str:
     return OFFLINE
 
 
-def build_model(name: str, settings: Settings, embedder: Embedder, *, max_retries: int = PROVIDER_MAX_RETRIES) -> Model:
+def build_model(
+    name: str, settings: Settings, embedder: Embedder, *, max_retries: int = PROVIDER_MAX_RETRIES, store: Store | None = None
+) -> Model:
     """A Pydantic AI model for the name (see `model_name`); ConfigError names the setting to fix."""
     if name == OFFLINE:
         from assistant.offline.model import offline_model
 
-        return offline_model(embedder)
+        return offline_model(embedder, cache_dir=settings.models_dir, store=store)
     provider, _, model_id = name.partition(":")
     if not model_id:
         raise ConfigError(

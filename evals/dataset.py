@@ -30,6 +30,8 @@ Category = Literal[
     "out_of_scope",
 ]
 CATEGORIES: tuple[str, ...] = get_args(Category)
+Split = Literal["dev", "test"]
+SPLITS: tuple[Split, ...] = get_args(Split)
 
 
 class _Strict(BaseModel):
@@ -91,6 +93,8 @@ class GroundTruthCase(_Strict):
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     category: Category
+    split: Split = Field(description="dev: tune on it; test: report only.")
+    reworded_from: str | None = Field(None, description="The case whose question this one asks in other words.")
     question: str = Field(min_length=3)
     history: list[str] = Field([], description="Earlier user turns of the same conversation, oldest first.")
     expected_sources: list[str] = Field([], description="Any of these documents answers it (corpus-relative paths).")
@@ -161,8 +165,12 @@ def _load(path: Path, kind: type[T]) -> list[T]:
 
 
 def load_ground_truth(path: Path = GROUND_TRUTH) -> list[GroundTruthCase]:
-    """The labelled cases, validated."""
-    return _load(path, GroundTruthCase)
+    """The labelled cases, validated; a rewording must name a case of the file."""
+    cases = _load(path, GroundTruthCase)
+    ids = {c.id for c in cases}
+    if orphans := sorted(c.id for c in cases if c.reworded_from and c.reworded_from not in ids):
+        raise ValueError(f"{path.name}: reworded_from names no case in {', '.join(orphans)}")
+    return cases
 
 
 def load_regressions(path: Path = REGRESSIONS) -> list[RegressionCase]:

@@ -8,8 +8,9 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from evals.gates import Gate
+from evals.gates import Gate, all_passed
 from evals.retrieval import MODES, CaseRetrieval, RetrievalScore
+from evals.routing import RoutedCase, RoutingScore
 from evals.summary import AnswerRecord, AnswerSummary
 
 ANSWER_COLUMNS = (
@@ -44,6 +45,10 @@ class EvalReport(BaseModel):
     retrieval_by_category: dict[str, list[RetrievalScore]]
     answers: AnswerSummary | None
     answers_by_category: dict[str, AnswerSummary]
+    retrieval_by_split: dict[str, list[RetrievalScore]] = {}
+    answers_by_split: dict[str, AnswerSummary] = {}
+    routing: list[RoutingScore] = []
+    routing_cases: list[RoutedCase] = []
     gates: list[Gate]
     regressions: list[RegressionRow]
     retrieval_cases: list[CaseRetrieval]
@@ -51,8 +56,8 @@ class EvalReport(BaseModel):
 
     @property
     def passed(self) -> bool:
-        """No gate failed."""
-        return all(g.passed is not False for g in self.gates)
+        """No enforced gate failed."""
+        return all_passed(self.gates)
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -60,6 +65,8 @@ def _f(value: float | None, digits: int = 3) -> str:
 
 
 def _gate_mark(gate: Gate) -> str:
+    if not gate.enforced:
+        return {True: "target met", False: "below target", None: "skipped"}[gate.passed]
     return {True: "pass", False: "FAIL", None: "skipped"}[gate.passed]
 
 
@@ -86,6 +93,27 @@ def _rows(report: EvalReport) -> dict[str, list[list[str]]]:
             tables[f"LLM judge ({report.judge_model})"] = [["label", "cases"]] + [
                 [label, str(n)] for label, n in sorted(report.answers.judge.items())
             ]
+    if report.retrieval_by_split or report.answers_by_split:
+        head = ["split", "n", "hybrid hit@5", "hybrid MRR@5", *(c for c, _ in ANSWER_COLUMNS)]
+        rows = []
+        for split in sorted({*report.retrieval_by_split, *report.answers_by_split}):
+            hybrid = next((s for s in report.retrieval_by_split.get(split, []) if s.mode == "hybrid"), None)
+            ans = report.answers_by_split.get(split)
+            rows.append(
+                [
+                    split,
+                    str(ans.n if ans else hybrid.n if hybrid else 0),
+                    _f(hybrid.hit5 if hybrid else None),
+                    _f(hybrid.mrr5 if hybrid else None),
+                    *(_f(getattr(ans, a) if ans else None) for _, a in ANSWER_COLUMNS),
+                ]
+            )
+        tables["Dev and test side by side (tune on dev, report test)"] = [head, *rows]
+    if report.routing:
+        labels = list(report.routing[0].by_label)
+        tables["Routing suite (evals/routing.yaml)"] = [["split", "n", "exact", *labels]] + [
+            [r.split, str(r.n), _f(r.exact), *(f"{_f(r.by_label[lb])} ({r.counts[lb]})" for lb in labels)] for r in report.routing
+        ]
     tables["Gates"] = [["gate", "value", "threshold", "result"]] + [
         [g.name, _f(g.value), f"{g.op} {g.threshold:g}", _gate_mark(g)] for g in report.gates
     ]

@@ -13,6 +13,7 @@ from functools import partial
 from assistant.core.embedding import Embedder
 from assistant.core.schema import DOC_TYPES
 from assistant.retrieval.hybrid import chunk_filter, search
+from assistant.retrieval.tuning import DEFAULT_TUNING, SearchTuning
 from assistant.store.base import SearchMode, Store
 from assistant.store.collections import CHUNKS
 from evals.dataset import GroundTruthCase, RegressionCase
@@ -29,12 +30,14 @@ Retriever = Callable[[str, int], list[str]]
 """Query and k in, the sources of the top k results out (a source repeats when several of its chunks rank)."""
 
 
-def store_retriever(store: Store, embedder: Embedder, mode: SearchMode, *, guides_only: bool = False) -> Retriever:
+def store_retriever(
+    store: Store, embedder: Embedder, mode: SearchMode, *, guides_only: bool = False, tuning: SearchTuning = DEFAULT_TUNING
+) -> Retriever:
     """Search through `assistant.retrieval.hybrid.search` in one mode, optionally without job postings."""
     flt = chunk_filter(GUIDE_TYPES) if guides_only else None
 
     def run(query: str, k: int) -> list[str]:
-        return [h.source for h in search(store, embedder, query, mode=mode, flt=flt, limit=k)]
+        return [h.source for h in search(store, embedder, query, mode=mode, flt=flt, limit=k, tuning=tuning)]
 
     return run
 
@@ -60,6 +63,7 @@ class CaseRetrieval:
 
     case_id: str
     category: str
+    split: str
     query: str
     ranks: dict[str, int | None]
     returned: dict[str, list[str]]
@@ -89,7 +93,7 @@ def evaluate(cases: Sequence[GroundTruthCase], retrievers: dict[str, Retriever],
             sources = retrieve(case.retrieval_query, k)
             ranks[mode] = first_relevant_rank(sources, partial(_is_expected, sources, expected), k)
             returned[mode] = sources
-        out.append(CaseRetrieval(case.id, case.category, case.retrieval_query, ranks, returned))
+        out.append(CaseRetrieval(case.id, case.category, case.split, case.retrieval_query, ranks, returned))
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -16,10 +16,12 @@ from rich.console import Console
 from assistant.core.settings import Settings
 from assistant.errors import AssistantError, InputError
 from assistant.models import model_name
+from assistant.offline.gazetteer import gazetteer_for
+from assistant.offline.router import router_for
 from assistant.services import Services
 from evals.answers import AnswerEvaluation, evaluate_answers
-from evals.dataset import EVALS_DIR, GroundTruthCase, load_ground_truth, load_regressions
-from evals.gates import check_gates
+from evals.dataset import EVALS_DIR, SPLITS, GroundTruthCase, load_ground_truth, load_regressions
+from evals.gates import DEV_FLOORS, TEST_FLOORS, generalisation_targets, routing_gates, run_gates, split_gates
 from evals.judge import judge_model_name, relevance_judge
 from evals.metrics import mean
 from evals.report import EvalReport, RegressionRow, print_report, write
@@ -34,7 +36,8 @@ from evals.retrieval import (
     store_retriever,
     summarize,
 )
-from evals.summary import AnswerRecord, summarize_answers
+from evals.routing import RoutedCase, load_routing, route_cases, score
+from evals.summary import AnswerRecord, AnswerSummary, summarize_answers
 from evals.truth import ComputedTruth, PostingLookup, compute, fill_reference
 
 app = typer.Typer(add_completion=False, help=__doc__)
@@ -92,10 +95,14 @@ def answer_records(
     return records_from(report)
 
 
-def run(services: Services, console: Console, *, retrieval_only: bool, ingest_note: str, only: list[str]) -> EvalReport:
-    """One full eval run."""
+def run(
+    services: Services, console: Console, *, retrieval_only: bool, ingest_note: str, only: list[str], split: str | None = None
+) -> EvalReport:
+    """One full eval run (or the cases `only` names, or one split)."""
     started = time.perf_counter()
-    cases = [c for c in load_ground_truth() if not only or c.id in only or c.category in only]
+    cases = [
+        c for c in load_ground_truth() if (not only or c.id in only or c.category in only) and (split is None or c.split == split)
+    ]
     regressions = load_regressions()
     store, embedder = services.store, services.embedder
 
@@ -119,17 +126,20 @@ def run(services: Services, console: Console, *, retrieval_only: bool, ingest_no
     }
 
     overall = {m: summarize(retrieval, m) for m in MODES}
+    splits = {sp: [r for r in retrieval if r.split == sp] for sp in SPLITS}
+    retrieval_by_split = {sp: [summarize(rs, m) for m in MODES] for sp, rs in splits.items() if rs}
+    answers_by_split = {sp: summarize_answers(rs) for sp in SPLITS if (rs := [r for r in records if r.split == sp])}
+    routed = [] if only else [r for r in route_suite(services) if split is None or r.split == split]
+    routing = {sp: score(routed, sp) for sp in SPLITS if any(r.split == sp for r in routed)}
     seconds = time.perf_counter() - started
-    gates = check_gates(
-        hybrid_hit5=overall["hybrid"].hit5 if retrieval else None,
-        hybrid_mrr5=overall["hybrid"].mrr5 if retrieval else None,
-        key_fact_recall=answers.key_fact_recall if answers else None,
-        citation_precision=answers.citation_precision if answers else None,
-        figure_accuracy=answers.figure_accuracy if answers else None,
-        refusal_accuracy=answers.refusal_accuracy if answers else None,
-        regressions_passed=mean(1.0 if r.passed else 0.0 for r in regression_results),
-        seconds=seconds,
-    )
+    measured = {sp: _measures(retrieval_by_split.get(sp), answers_by_split.get(sp)) for sp in SPLITS}
+    gates = [
+        *split_gates("dev", measured["dev"], DEV_FLOORS),
+        *split_gates("test", measured["test"], TEST_FLOORS),
+        *run_gates(mean(1.0 if r.passed else 0.0 for r in regression_results), seconds),
+        *generalisation_targets(measured["dev"], measured["test"]),
+        *routing_gates(routing["test"].by_label if "test" in routing else None),
+    ]
     return EvalReport(
         model=model_name(services.settings),
         judge_model=None if retrieval_only else judge_model_name(services.settings),
@@ -140,6 +150,10 @@ def run(services: Services, console: Console, *, retrieval_only: bool, ingest_no
         retrieval_by_category=by_category(retrieval),
         answers=answers,
         answers_by_category=by_cat_answers,
+        retrieval_by_split=retrieval_by_split,
+        answers_by_split=answers_by_split,
+        routing=list(routing.values()),
+        routing_cases=routed,
         gates=gates,
         regressions=[
             RegressionRow(
@@ -152,11 +166,31 @@ def run(services: Services, console: Console, *, retrieval_only: bool, ingest_no
     )
 
 
+def route_suite(services: Services) -> list[RoutedCase]:
+    """The routing suite through the offline model's own router and names."""
+    router = router_for(services.embedder, services.settings.models_dir)
+    return route_cases(load_routing(), router, services.taxonomy, gazetteer_for(services.store))
+
+
+def _measures(retrieval: list[RetrievalScore] | None, answers: AnswerSummary | None) -> dict[str, float | None]:
+    """One split's measures under the names the gates use."""
+    hybrid = next((s for s in retrieval or [] if s.mode == "hybrid"), None)
+    return {
+        "hybrid_hit5": hybrid.hit5 if hybrid else None,
+        "hybrid_mrr5": hybrid.mrr5 if hybrid else None,
+        "key_fact_recall": answers.key_fact_recall if answers else None,
+        "citation_precision": answers.citation_precision if answers else None,
+        "figure_accuracy": answers.figure_accuracy if answers else None,
+        "refusal_accuracy": answers.refusal_accuracy if answers else None,
+    }
+
+
 @app.command()
 def main(
     retrieval_only: Annotated[bool, typer.Option("--retrieval-only", help="Skip asking the questions.")] = False,
     ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Run the incremental ingest first.")] = True,
     only: Annotated[list[str], typer.Option("--only", help="Case id or category to run (repeatable).")] = [],  # noqa: B006
+    split: Annotated[Optional[str], typer.Option("--split", help="Only the dev or the test cases.")] = None,
     json_out: Annotated[Path, typer.Option(help="JSON report path.")] = EVALS_DIR / "report.json",
     md_out: Annotated[Path, typer.Option(help="Markdown report path.")] = EVALS_DIR / "report.md",
 ) -> None:
@@ -179,7 +213,9 @@ def main(
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
     try:
-        report = run(services, console, retrieval_only=retrieval_only, ingest_note=ingest_note, only=only)
+        if split is not None and split not in SPLITS:
+            raise InputError(f"unknown split {split!r}", hint="use --split dev or --split test")
+        report = run(services, console, retrieval_only=retrieval_only, ingest_note=ingest_note, only=only, split=split)
     except AssistantError as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc

@@ -22,6 +22,7 @@ class AnswerRecord(BaseModel):
     id: str
     category: str
     answer: str
+    split: str = "dev"
     cited: list[str] = []
     tools: list[str] = []
     latency_s: float | None = None
@@ -51,6 +52,7 @@ def records_from(report: EvaluationReport[AnswerInput, AnswerOutput, GroundTruth
             AnswerRecord(
                 id=rc.name,
                 category=case.category,
+                split=case.split,
                 answer=output.answer[:ANSWER_PREVIEW],
                 cited=[c.source for c in output.citations],
                 tools=output.tools,
@@ -69,8 +71,8 @@ def records_from(report: EvaluationReport[AnswerInput, AnswerOutput, GroundTruth
             )
         )
     for failure in report.failures:
-        category = failure.metadata.category if failure.metadata else ""
-        out.append(AnswerRecord(id=failure.name, category=category, answer="", error=failure.error_message))
+        category, split = (failure.metadata.category, failure.metadata.split) if failure.metadata else ("", "dev")
+        out.append(AnswerRecord(id=failure.name, category=category, split=split, answer="", error=failure.error_message))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart, UserPromptPart
@@ -12,19 +12,13 @@ from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls
 
 from assistant.agent.build import OUTPUT_TOOL, career_agent
 from assistant.ask import AskResult, Restart, ToolStarted, ask, ask_stream
+from assistant.core.settings import Settings
 from assistant.errors import InputError, ModelError
-from assistant.offline.model import offline_model
 from assistant.services import Services
-from tests.agent_fixtures import NEVER_DECLINE, tiny, tiny_settings  # noqa: F401  (fixture)
 
 
-def _offline(services: Services) -> FunctionModel:
-    return offline_model(services.embedder, NEVER_DECLINE)
-
-
-def test_json_shape_has_what_evals_and_the_ui_read(tiny: Services) -> None:
-    with career_agent().override(model=_offline(tiny)):
-        data = ask(tiny, "What share of postings ask for RAG?").to_json()
+def test_json_shape_has_what_evals_and_the_ui_read(tiny: Services, offline: None) -> None:
+    data = ask(tiny, "What share of postings ask for RAG?").to_json()
     assert set(data) == {"question", "answer", "citations", "tools", "model", "follow_ups", "usage", "latency_ms"}
     assert {"id", "source", "title", "url", "quote", "section", "page", "n", "kind"} <= set(data["citations"][0])
     assert {"name", "args", "duration_ms", "ok"} == set(data["tools"][0])
@@ -52,13 +46,13 @@ def test_history_gives_the_model_the_earlier_turns(tiny: Services) -> None:
     assert prompts[-1] == ["I am a data engineer.", "What should I learn?"]
 
 
-def test_slow_model_is_stopped_by_the_wall_clock_bound(tiny: Services) -> None:
+def test_slow_model_is_stopped_by_the_wall_clock_bound(tiny: Services, tiny_settings: Callable[..., Settings]) -> None:
     async def slow(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         await asyncio.sleep(5)
         raise AssertionError("not reached")
 
     impatient = Services(tiny_settings(tiny.settings.data_dir, model_timeout_s=0.2), store=tiny.store, embedder=tiny.embedder)
-    with career_agent().override(model=FunctionModel(slow)), pytest.raises(ModelError, match="within 0.2 s") as info:
+    with career_agent().override(model=FunctionModel(slow)), pytest.raises(ModelError, match=r"within 0.2 s") as info:
         ask(impatient, "anything")
     assert "ASSISTANT_MODEL_TIMEOUT_S" in (info.value.hint or "")
 

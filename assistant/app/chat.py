@@ -15,6 +15,8 @@ from assistant.app.feedback import AnswerLog, FeedbackStore
 from assistant.ask import AskResult, Restart, ToolStarted, ask_stream
 from assistant.errors import AssistantError
 from assistant.models import model_name
+from assistant.offline.explain import explain
+from assistant.offline.model import MODEL_NAME as OFFLINE_MODEL
 from assistant.services import Services
 
 log = logging.getLogger(__name__)
@@ -111,12 +113,19 @@ async def answer_stream(
         return
     if result is None:
         return
-    shown[-1] = _assistant(render.answer_markdown(result), result.follow_ups)
+    shown[-1] = _assistant(render.answer_markdown(result, _reading(services, state, result)), result.follow_ups)
     if not state.conversation:
         state = replace(state, conversation=uuid.uuid4().hex)
     row_id = feedback.record(_log_entry(state, question, result))
     state = replace(state, history=(*state.history, result), answer_rows=(*state.answer_rows, (len(shown) - 1, row_id)))
     yield shown, state, ""
+
+
+def _reading(services: Services, state: ChatState, result: AskResult) -> list[str]:
+    """How the offline model read the question (an LLM's reading is its tool calls, shown beside)."""
+    if result.model != OFFLINE_MODEL:
+        return []
+    return explain(services, result.question, [h.question for h in state.history]).lines()
 
 
 def thumbs(feedback: FeedbackStore, state: ChatState, data: gr.LikeData) -> None:

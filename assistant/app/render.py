@@ -203,8 +203,9 @@ def sources_html(citations: Sequence[SourceRef]) -> str:
     return f"<div class='ca-sources'><p><b>Sources</b></p>{items}</div>"
 
 
-def trace_html(result: AskResult) -> str:
-    """The collapsible 'how this answer was made': each tool call with arguments and time, the model, latency, usage."""
+def trace_html(result: AskResult, reading: Sequence[str] = ()) -> str:
+    """The collapsible 'how this answer was made': how the question was read (offline model), each tool call with
+    arguments and time, the model, latency, usage."""
     rows = "".join(
         f"<tr><td>{escape(t.name)}{'' if t.ok else ' (failed)'}</td>"
         f"<td><code>{escape(json.dumps(t.args, ensure_ascii=False, default=str))}</code></td><td>{t.duration_ms:,.0f} ms</td></tr>"
@@ -214,15 +215,17 @@ def trace_html(result: AskResult) -> str:
     cost = f" · ~${u.cost_usd:.4f}" if u.cost_usd is not None else ""
     return (
         "<details class='ca-trace'><summary>How this answer was made</summary>"
-        f"<table><tr><th>tool</th><th>arguments</th><th>time</th></tr>{rows}</table>"
+        + ("<ul class='ca-reading'>" + "".join(f"<li>{escape(line)}</li>" for line in reading) + "</ul>" if reading else "")
+        + f"<table><tr><th>tool</th><th>arguments</th><th>time</th></tr>{rows}</table>"
         f"<p class='ca-muted'>model {escape(result.model)} · {result.latency_ms / 1000:.1f} s · {u.requests} model requests · "
         f"{u.input_tokens:,} tokens in, {u.output_tokens:,} out{cost}</p></details>"
     )
 
 
-def answer_markdown(result: AskResult) -> str:
+def answer_markdown(result: AskResult, reading: Sequence[str] = ()) -> str:
     """The chat message for a finished answer: the answer, its numbered sources, and the trace."""
-    return "\n\n".join(part for part in (plain(result.answer), sources_html(result.citations), trace_html(result)) if part)
+    parts = (plain(result.answer), sources_html(result.citations), trace_html(result, reading))
+    return "\n\n".join(part for part in parts if part)
 
 
 def progress_line(tools: Sequence[str]) -> str:

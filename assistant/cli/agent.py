@@ -13,6 +13,8 @@ from rich.markup import escape
 from assistant.ask import AskResult, Restart, ToolStarted, ask, ask_stream
 from assistant.cli.output import console, err, print_json
 from assistant.errors import AssistantError
+from assistant.offline.explain import Explanation, explain
+from assistant.offline.model import MODEL_NAME
 from assistant.services import Services
 
 ModelOption = Annotated[
@@ -32,15 +34,32 @@ def ask_command(
     question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print answer, citations, tools, usage and latency as JSON.")] = False,
     model: ModelOption = None,
+    explain_it: Annotated[
+        bool, typer.Option("--explain", help="Also show how the question was read: tool scores and the slots found.")
+    ] = False,
 ) -> None:
     """Answer a career question from the corpus, citing every source."""
     services: Services = ctx.obj
     if as_json:
-        print_json(ask(services, question, model=model).to_json())
+        result = ask(services, question, model=model)
+        data = result.to_json()
+        if explain_it:
+            data["explain"] = _explanation(services, result).to_json()
+        print_json(data)
         return
     result = stream_answer(services, question, (), model)
     print_sources(result)
     print_follow_ups(result)
+    if explain_it:
+        console.print("[bold]How this answer was made[/]")
+        if result.model != MODEL_NAME:
+            console.print(f"  the model {escape(result.model)} chose its own tools: {', '.join(c.name for c in result.tools)}")
+        for line in _explanation(services, result).lines():
+            console.print(f"  {escape(line)}")
+
+
+def _explanation(services: Services, result: AskResult) -> Explanation:
+    return explain(services, result.question)
 
 
 def chat_command(ctx: typer.Context, model: ModelOption = None) -> None:

@@ -203,7 +203,7 @@ def _check_category(category: str | None) -> None:
 
 
 def domain_counts(store: Store, flt: Filter) -> dict[str, int]:
-    """Postings per industry (the structured `domains` list, which the taxonomy leaves out), most named first."""
+    """Postings per domain (the structured `domains` list: fields and industries, which the taxonomy leaves out), most named first."""
     counts: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = {}
     for record in store.scroll(POSTINGS, flt, fields=["skills_by_category"]):
@@ -211,7 +211,7 @@ def domain_counts(store: Store, flt: Filter) -> dict[str, int]:
         for key in {d.lower(): d for d in named}.items():
             counts[key[0]] += 1
             spelling.setdefault(key[0], Counter())[key[1]] += 1
-    # One row per industry whatever its case; shown as it is most often written.
+    # One row per domain whatever its case; shown as it is most often written.
     return {spelling[k].most_common(1)[0][0]: c for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
@@ -239,7 +239,7 @@ def top_skills(
     _check_category(category)
     seg = resolve(store, taxonomy, flt)
     rows = list(_counts(store, taxonomy, seg.store_filter, category).items())[:n]
-    # Industries are not in the `skills` index, so they have no example postings of their own.
+    # Domains are not in the `skills` index, so they have no example postings of their own.
     per_row = 0 if category == "domains" else k
     stats = [
         SkillStat(s, _category(taxonomy, s, category), c, c / seg.total, examples(store, _with_skill(seg, s), per_row))

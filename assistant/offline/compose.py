@@ -17,11 +17,11 @@ from assistant.core.sentences import quotable_sentences
 
 # Below this cosine similarity between the question and the best guide sentence (MiniLM), nothing
 # retrieved answers it. Calibrated on the 144 general-intent questions of evals/ground_truth.yaml:
-# in-scope ones scored 0.35 and up, out-of-scope ones at most 0.38, and the only out-of-scope one
-# with a domain word 0.26. So 0.31 for questions with a domain word, and 0.46 (the margin added)
-# for questions without any, which no in-scope question was.
+# in-scope ones scored 0.35 and up, the only out-of-scope one with a domain word 0.26. Off-topic
+# questions are declined before this by the router (router.py), whatever words they contain.
 DECLINE_BELOW = 0.31
-OFF_TOPIC_MARGIN = 0.15
+# A threshold no cosine is below: the model answers whatever it finds and the router declines nothing.
+NEVER_DECLINE = -1.0
 # Beside figures, added to a guide sentence's relevance: weight / (1 + its document's place in the
 # search results), and a bonus for the first document. The search ranking (dense, BM25 and titles
 # fused) knows better than one sentence's cosine which document answers: it put an expected document

@@ -6,46 +6,30 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from assistant.offline.gazetteer import Found, Gazetteer
+from assistant.offline.router import Route, Router, ToolName
 from assistant.vocab.backgrounds import load_backgrounds
 from assistant.vocab.roles import ROLES
 from assistant.vocab.skills import Taxonomy
 from assistant.vocab.terms import Measure
 
 Kind = Literal["figures", "gap", "jobs", "general"]
+# What each tool answers, as the composer thinks of it.
+TOOL_KINDS: dict[ToolName, Kind] = {
+    "search_corpus": "general",
+    "market_stats": "figures",
+    "find_jobs": "jobs",
+    "skill_gap": "gap",
+}
 
 _I = re.IGNORECASE
-FIGURE_WORDS = re.compile(
-    r"\b(share|percent(age)?|proportion|fraction|how many(?! (months|weeks|years|days|hours|rounds|interviews?)\b)"
-    r"|how (common|often|popular|much demand)|do many|(posted|hire|hires|hiring) the most|for most|(listed|requested|asked for) most"
-    r"|most (in[- ]demand|common|requested|popular|wanted|listed|frequent|often)|top \d*\s*(skills|companies|employers)"
-    r"|in demand|demand for|statistics|stats)\b|%",
-    _I,
-)
-MARKET_NOUNS = re.compile(
-    r"\b(skills?|tools?|technolog\w*|frameworks?|platforms?|languages?|stack|postings?|jobs?|roles?|ads|cloud|databases?"
-    r"|companies|employers)\b",
-    _I,
-)
-NOT_FIGURE = re.compile(r"\b(responsibilit\w*|use cases?|industr\w*|words|questions|problems)\b", _I)
-PAY_WORDS = re.compile(r"\b(salary|salaries|pay|paid|earn|earns|compensation|comp)\b|how much do [\w\s-]+ make", _I)
-PAY_FIGURE = re.compile(r"\b(typical|median|average|range|how much|what do|what does|get paid|expect)\b", _I)
-ADVICE = re.compile(r"\b(negotiat\w*|should i|how do i|pay cut|offer)\b", _I)
-NOT_JOBS = re.compile(r"\b(interview\w*|process|questions|take-home|work trial|how do(es)? [\w ]+ hire)\b", _I)
-JOB_WORDS = re.compile(
-    r"\b(hiring|openings?|open roles|have open|looking for|(show|find|list)( me)? (the )?(ai |ml )?\w* ?(jobs|roles|postings)"
-    r"|(jobs|roles|postings) (in|at|with|that)|any (ai )?\w* ?(jobs|postings|roles)|which companies|what companies"
-    r"|companies (in|that|want)|want \w+ (in|at))\b",
-    _I,
-)
-GAP_WORDS = re.compile(
-    r"\b(learn|study|focus on|missing|gap|lack|need to know|become|becoming|transition|switch|move into|get into"
-    r"|break into|path|coming from|carry over|useful)\b",
-    _I,
-)
-ABOUT_ME = re.compile(r"\b(i know|i have|my skills|i'm|i am|i use|i work|my background|my cv)\b", _I)
-NOT_GAP = re.compile(r"^\s*(how long|why|when|is |isn't|honestly|what's my advantage|what's the hard)", _I)
+PAY_WORDS = re.compile(r"\b(salary|salaries|pay|paid|earn\w*|compensation|comp|money|wages?)\b|how much do [\w\s-]+ make", _I)
 COMPARE_WORDS = re.compile(r"\b(compare|compared|versus|vs\.?|more (in demand|common|often) (in|than|among))\b", _I)
 CO_WORDS = re.compile(r"\b(together with|alongside|along with|paired with|combined with|co-?occur\w*)\b", _I)
+SKILL_WORDS = re.compile(
+    r"\b(skills?|tools?|technolog\w*|stack|frameworks?|librar\w+|languages?|databases?|clouds?|platforms?|vector (db|store)s?)\b",
+    _I,
+)
 COMPANY_WORDS = re.compile(r"\b(companies|employers|who posts?|posted the most)\b", _I)
 FOLLOW_UP = re.compile(r"^\s*(and|so|then|also|now|what about|how about|same for|what if)\b", _I)
 ANAPHORA = re.compile(r"\b(that|they|them|it|those|these|this|there|my)\b", _I)
@@ -121,14 +105,6 @@ NOT_NAMES = {
 # A vendor that is also a skill ("Anthropic" = Claude) names the company in "is Anthropic hiring".
 VENDOR_AS_COMPANY = re.compile(r"\b(?:[Ii]s|[Dd]oes|at|from|for)\s+([A-Z][\w.-]*(?:\s+AI)?)\s+(?:hiring|have|has|hire)\b")
 NAME = re.compile(r"\b[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*)*")
-# Words of the domain: a question with none of them (and no skill) must match the corpus more closely.
-DOMAIN_WORDS = re.compile(
-    r"\b(ai|ml|llms?|genai|engineer\w*|jobs?|interview\w*|careers?|roles?|hir\w+|salar\w+|pay|paid|comp|compensation"
-    r"|offers?|portfolio|projects?|take-?homes?|resumes?|cv|recruit\w*|skills?|learn\w*|compan\w+|startups?|postings?"
-    r"|rag|agents?|agentic|data|github|models?|prompt\w*|coding|leetcode|system design|rounds?|readme|transition\w*"
-    r"|switch\w*|junior|senior|grad\w*|bootcamp|employers?|work)\b",
-    _I,
-)
 BACKGROUND_WORDS = {r.id: r.pattern for r in ROLES if r.pattern}
 
 
@@ -144,22 +120,47 @@ class Slots:
     level: str | None = None
     remote: bool = False
     spans: tuple[tuple[str, str], ...] = ()  # (slot, text as written)
+    country: str | None = None
+    readings: tuple[Found, ...] = ()  # places and employers as the postings list them, and how each was written
+
+    def resolved(self) -> list[str]:
+        """The names read as another one the postings list ("NYC → New York (other name)")."""
+        return [f.describe() for f in self.readings if f.how != "as listed"]
 
 
 @dataclass(frozen=True)
 class Intent:
-    """What to do for a question: its kind, the measure for figures, the slots, and the text to search with."""
+    """What to do for a question: its kinds (best first), the slots, how it was routed, and the text to search with."""
 
-    kind: Kind
+    kinds: tuple[Kind, ...]
     text: str
     slots: Slots
+    route: Route
     measure: Measure | None = None
     category: str | None = None
-    on_topic: bool = True
+
+    @property
+    def kind(self) -> Kind:
+        """The main kind."""
+        return self.kinds[0]
+
+    @property
+    def tools(self) -> tuple[ToolName, ...]:
+        """The tools its kinds call, main one first."""
+        return tuple(next(t for t, k in TOOL_KINDS.items() if k == kind) for kind in self.kinds)
+
+    @property
+    def declined(self) -> bool:
+        """The question is off-topic: the router scored "decline" highest."""
+        return self.route.decline
 
 
-def find_slots(text: str, taxonomy: Taxonomy) -> Slots:
-    """The background, skills, place, company and segment words a question names."""
+def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, lower_case_employers: bool = True) -> Slots:
+    """The background, skills, place, company and segment words a question names.
+
+    With the postings' names (`places`), a city, country or employer is whatever the postings list
+    under any of its names; without them (no index yet), a capitalised name after "in" or anywhere.
+    """
     spans: list[tuple[str, str]] = []
     background = None
     ids = {b.id for b in load_backgrounds()}
@@ -168,15 +169,37 @@ def find_slots(text: str, taxonomy: Taxonomy) -> Slots:
             background = bid
             spans.append(("background", m.group(0)))
             break
-    mentions = [m for m in taxonomy.match_text(text) if not (background and m.text.casefold() in spans[0][1].casefold())]
+    # Written all in lower case, a question carries no case to tell "rag" the skill from a word.
+    skill_text = taxonomy.cased(text) if not any(c.isupper() for c in text) else text
+    mentions = [m for m in taxonomy.match_text(skill_text) if not (background and m.text.casefold() in spans[0][1].casefold())]
     skills = tuple(dict.fromkeys(m.skill for m in mentions))
-    spans += [("skills", m.text) for m in mentions]
+    spans += [("skills", text[m.start : m.end]) for m in mentions]
     skill_words = {m.text.casefold() for m in mentions}
+    if places is not None:
+        readings = tuple(places.find(text, skip=skill_words, companies_in_lower_case=lower_case_employers))
+        picked = {slot: next((f for f in readings if f.slot == slot), None) for slot in ("city", "country", "company")}
+        spans += [(slot, f.written) for slot, f in picked.items() if f is not None]
+        city, country, company = (f.value if f else None for f in picked.values())
+    else:
+        readings, country = (), None
+        city, company = _capitalised_names(text, taxonomy, skill_words, spans)
+    if company is None and (m := VENDOR_AS_COMPANY.search(text)):
+        company = m.group(1)
+        spans.append(("company", company))
+        skills = tuple(s for s in skills if s != taxonomy.normalise(company))
+    ai_type = next((k for k, p in AI_TYPES.items() if p.search(text)), None)
+    level = next((k for k, p in LEVELS.items() if p.search(text)), None)
+    return Slots(background, skills, city, company, ai_type, level, bool(REMOTE.search(text)), tuple(spans), country, readings)
+
+
+def _capitalised_names(
+    text: str, taxonomy: Taxonomy, skill_words: set[str], spans: list[tuple[str, str]]
+) -> tuple[str | None, str | None]:
+    """A place after "in" and a capitalised name that is no skill: the guess when no postings are indexed."""
     city = None
     if (m := PLACE.search(text)) and m.group(1) not in NOT_NAMES and not taxonomy.normalise(m.group(1)):
         city = m.group(1)
         spans.append(("city", city))
-    company = None
     for m in NAME.finditer(text):
         words = m.group(0).split()
         if m.start() == 0 and words[0] not in NOT_NAMES:
@@ -184,16 +207,16 @@ def find_slots(text: str, taxonomy: Taxonomy) -> Slots:
         words = [re.sub(r"('s|[.,;:!?])$", "", w) for w in words]
         name = " ".join(w for w in words if w not in NOT_NAMES and w.casefold() not in skill_words)
         if name and (city is None or name not in city) and not taxonomy.normalise(name):
-            company = name
             spans.append(("company", name))
-            break
-    if company is None and (m := VENDOR_AS_COMPANY.search(text)):
-        company = m.group(1)
-        spans.append(("company", company))
-        skills = tuple(s for s in skills if s != taxonomy.normalise(company))
-    ai_type = next((k for k, p in AI_TYPES.items() if p.search(text)), None)
-    level = next((k for k, p in LEVELS.items() if p.search(text)), None)
-    return Slots(background, skills, city, company, ai_type, level, bool(REMOTE.search(text)), tuple(spans))
+            return city, name
+    return city, None
+
+
+def measurable(text: str, slots: Slots) -> bool:
+    """Whether the postings' figures can answer: the question names a skill or a kind of skill, pay, employers, or a
+    segment of the postings to count (a place, a level, remote work)."""
+    segment = slots.city or slots.country or slots.company or slots.level or slots.ai_type or slots.remote
+    return bool(segment or slots.skills or PAY_WORDS.search(text) or COMPANY_WORDS.search(text) or SKILL_WORDS.search(text))
 
 
 def _measure(text: str, slots: Slots) -> tuple[Measure, str | None]:
@@ -211,28 +234,17 @@ def _measure(text: str, slots: Slots) -> tuple[Measure, str | None]:
     return "top_skills", category
 
 
-def own_kind(text: str, slots: Slots) -> Kind | None:
-    """The intent the words of this question alone signal, if any."""
-    pay = PAY_WORDS.search(text) and PAY_FIGURE.search(text) and not ADVICE.search(text)
-    market = slots.skills or MARKET_NOUNS.search(text)
-    figure = FIGURE_WORDS.search(text) or (CO_WORDS.search(text) and slots.skills)
-    if pay or (figure and market and not ADVICE.search(text) and not NOT_FIGURE.search(text)):
-        return "figures"
-    if JOB_WORDS.search(text) and not NOT_JOBS.search(text):
-        return "jobs"
-    about_me = slots.background or (slots.skills and ABOUT_ME.search(text))
-    if GAP_WORDS.search(text) and about_me and not NOT_GAP.search(text):
-        return "gap"
-    return None
-
-
 def is_follow_up(text: str) -> bool:
     """True for a turn that leans on the previous one ("and for a data scientist?", "how long will that take?")."""
     return bool(FOLLOW_UP.search(text) or ANAPHORA.search(text) or len(text.split()) <= 5)
 
 
 def _merge(new: Slots, old: Slots) -> Slots:
-    keep = {k: getattr(old, k) for k in ("background", "skills", "city", "company", "ai_type", "level") if not getattr(new, k)}
+    keep = {
+        k: getattr(old, k)
+        for k in ("background", "skills", "city", "country", "company", "ai_type", "level")
+        if not getattr(new, k)
+    }
     return replace(new, **keep, remote=new.remote or old.remote)
 
 
@@ -246,28 +258,27 @@ def _substitute(previous: str, new: Slots, old: Slots) -> str | None:
     return out if changed else None
 
 
-def detect(question: str, earlier: list[str], taxonomy: Taxonomy) -> Intent:
-    """The intent of a question, reading the previous question for a follow-up."""
-    slots = find_slots(question, taxonomy)
-    kind = own_kind(question, slots)
+def detect(question: str, earlier: list[str], taxonomy: Taxonomy, router: Router, places: Gazetteer | None = None) -> Intent:
+    """The intent of a question, reading the previous question for a follow-up; the router decides the tools."""
+    # One-word employers in a question without capitals ("does stripe have openings") only when it asks for jobs.
+    lower_case_employers = question.islower() and "find_jobs" in router.route(question).tools
+    slots = find_slots(question, taxonomy, places, lower_case_employers)
     text = question
     if earlier and is_follow_up(question):
-        prev_text = earlier[-1]
-        prev = detect(prev_text, earlier[:-1], taxonomy)
+        prev = detect(earlier[-1], earlier[:-1], taxonomy, router, places)
         if slots.company and not slots.city and prev.slots.city and not prev.slots.company:
             # "What about London?" after a question about Berlin: a bare name replaces the place.
             spans = tuple(("city" if k == "company" else k, v) for k, v in slots.spans)
             slots = replace(slots, city=slots.company, company=None, spans=spans)
         text = _substitute(prev.text, slots, prev.slots) or f"{question} {prev.text}"
         slots = _merge(slots, prev.slots)
-        if kind is None and FOLLOW_UP.search(question):
-            kind = prev.kind
-    kind = kind or "general"
-    on_topic = bool(DOMAIN_WORDS.search(text) or slots.skills or slots.background)
-    if kind == "figures":
-        measure, category = _measure(text, slots)
-        return Intent(kind, text, slots, measure, category, on_topic)
-    return Intent(kind, text, slots, on_topic=on_topic)
+    route = router.route(text)
+    kinds = tuple(TOOL_KINDS[t] for t in route.tools) or ("general",)
+    if "figures" in kinds and not measurable(text, slots):
+        # Figures count skills, employers and pay; a question about none of them is for the guides.
+        kinds = tuple(k for k in kinds if k != "figures") or ("general",)
+    measure, category = _measure(text, slots) if "figures" in kinds else (None, None)
+    return Intent(kinds, text, slots, route, measure, category)
 
 
 def compare_sides(text: str, slots: Slots) -> tuple[dict[str, str], dict[str, str]]:

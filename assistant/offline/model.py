@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -26,7 +27,11 @@ from assistant.agent.market_tools import Figures, SkillGap
 from assistant.core.embedding import Embedder
 from assistant.core.schema import DOC_TYPES
 from assistant.offline import compose
-from assistant.offline.intent import Intent, compare_sides, detect
+from assistant.offline.gazetteer import Gazetteer, gazetteer_for
+from assistant.offline.intent import Intent, Kind, compare_sides, detect
+from assistant.offline.router import Router, router_for
+from assistant.offline.tuning import STATED_SKILLS
+from assistant.store.base import Store
 from assistant.vocab.backgrounds import get_background
 from assistant.vocab.skills import Taxonomy
 
@@ -114,30 +119,43 @@ def read_turn(messages: list[ModelMessage]) -> Turn:
 
 
 def plan(intent: Intent) -> list[ToolCallPart]:
-    """The tool calls an LLM would make for this intent."""
+    """The tool calls an LLM would make for this intent: those of each kind it has, one search among them."""
+    calls: list[ToolCallPart] = []
+    for kind in intent.kinds:
+        calls += [c for c in _calls_for(kind, intent) if c.tool_name not in {d.tool_name for d in calls}]
+    # The passage search goes last, so structured results lead the answer as before.
+    return sorted(calls, key=lambda c: c.tool_name == "search_corpus")
+
+
+def _calls_for(kind: Kind, intent: Intent) -> list[ToolCallPart]:
     s = intent.slots
     postings = {
         k: v
-        for k, v in {"city": s.city, "ai_type": s.ai_type, "level": s.level, "work_type": "Remote" if s.remote else None}.items()
+        for k, v in {
+            "city": s.city,
+            "country": s.country,
+            "ai_type": s.ai_type,
+            "level": s.level,
+            "work_type": "Remote" if s.remote else None,
+        }.items()
         if v
     }
     # Guides answer general questions; postings come in through the market and job tools, or when
     # the question names a company (its postings describe its hiring process).
     kinds = {} if s.company else {"doc_types": GUIDE_TYPES}
     search = ToolCallPart("search_corpus", {"query": intent.text, **kinds, "limit": 8 if intent.kind == "general" else 5})
-    if intent.kind == "jobs":
+    if kind == "jobs":
         jobs = {
             **postings,
             **({"company": s.company} if s.company else {}),
             **({"skills": list(s.skills[:3])} if s.skills else {}),
         }
         return [ToolCallPart("find_jobs", {"query": intent.text, "postings": jobs, "limit": 8})]
-    if intent.kind == "gap":
-        who: dict[str, Any] = {"background": s.background} if s.background else {"skills": list(s.skills[:12])}
+    if kind == "gap":
         target = s.ai_type or "ai-engineer"
         where = {k: v for k, v in {"city": s.city, "level": s.level}.items() if v}
-        return [ToolCallPart("skill_gap", {**who, "target": target, **where, "limit": 8}), search]
-    if intent.kind == "figures":
+        return [ToolCallPart("skill_gap", {**who_asks(intent), "target": target, **where, "limit": 8}), search]
+    if kind == "figures":
         if intent.measure == "compare":
             a, b = compare_sides(intent.text, s)
             if s.skills:
@@ -155,6 +173,19 @@ def plan(intent: Intent) -> list[ToolCallPart]:
             args["category"] = intent.category
         return [ToolCallPart("market_stats", args), search]
     return [search]
+
+
+def who_asks(intent: Intent) -> dict[str, Any]:
+    """Who the skill gap is for: the skills the person states (a role they name never overrides them), else
+    their role's preset, else their own words to find skills in."""
+    s = intent.slots
+    if len(s.skills) >= STATED_SKILLS:
+        return {"skills": list(s.skills[:12])}
+    if s.background:
+        return {"background": s.background}
+    if s.skills:
+        return {"skills": list(s.skills)}
+    return {"about_me": intent.text}
 
 
 def relax(call: ToolCallPart, error: str) -> tuple[ToolCallPart, str] | None:
@@ -177,16 +208,32 @@ class OfflineResponder:
 
     embedder: Embedder
     decline_below: float = compose.DECLINE_BELOW
+    cache_dir: Path | None = None
+    store: Store | None = None
+    given_router: Router | None = None
 
     @cached_property
     def taxonomy(self) -> Taxonomy:
         """The skill taxonomy, loaded on first use."""
         return Taxonomy.load()
 
+    @cached_property
+    def places(self) -> Gazetteer | None:
+        """The cities, countries and employers the postings list (none without a store: names are guessed)."""
+        return gazetteer_for(self.store) if self.store is not None else None
+
+    @cached_property
+    def router(self) -> Router:
+        """The question router, trained on first use (and kept in the cache dir when there is one)."""
+        return self.given_router or router_for(self.embedder, self.cache_dir)
+
     def __call__(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         """Either the next tool calls or the final answer, as an output-tool call."""
         turn = read_turn(messages)
-        intent = detect(turn.question, turn.earlier, self.taxonomy)
+        intent = detect(turn.question, turn.earlier, self.taxonomy, self.router, self.places)
+        if turn.steps == 0 and intent.declined and self.decline_below > compose.NEVER_DECLINE:
+            declined = Answer(answer=DECLINE, citations=[], follow_ups=_follow_ups(intent, declined=True))
+            return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, declined.model_dump())])
         if turn.steps == 0:
             return ModelResponse(parts=plan(intent))
         retries = [r[0] for call, err in turn.failed if (r := relax(call, err))] if turn.steps < MAX_STEPS else []
@@ -206,7 +253,7 @@ class OfflineResponder:
         return ToolCallPart("search_corpus", {"query": intent.text, "source": turn.passages[0].source, "limit": READ_MORE + 1})
 
     def _threshold(self, intent: Intent) -> float:
-        return self.decline_below + (0 if intent.on_topic else compose.OFF_TOPIC_MARGIN)
+        return self.decline_below
 
     def _ranked(self, intent: Intent, turn: Turn) -> compose.Ranked:
         return compose.rank(intent.text, _unique(turn.passages), self.embedder)
@@ -214,7 +261,8 @@ class OfflineResponder:
     def answer(self, intent: Intent, turn: Turn) -> Answer:
         """Compose the answer from this turn's tool results."""
         cites = compose.Cites()
-        lines = list(dict.fromkeys(turn.notes))
+        readings = [f"Reading {r}." for r in intent.slots.resolved()]
+        lines = list(dict.fromkeys([*readings, *turn.notes]))
         lines += [""] if lines else []
         guide: str | None = None
         for result in turn.results:
@@ -317,7 +365,15 @@ def _follow_ups(intent: Intent, declined: bool = False) -> list[str]:
     return ["What should a data engineer learn to become an AI engineer?", "What are the top skills in AI engineer postings?"]
 
 
-def offline_model(embedder: Embedder, decline_below: float = compose.DECLINE_BELOW) -> FunctionModel:
-    """The offline model over an embedder (the same one search uses)."""
-    responder = OfflineResponder(embedder, decline_below)
+def offline_model(
+    embedder: Embedder,
+    decline_below: float = compose.DECLINE_BELOW,
+    cache_dir: Path | None = None,
+    store: Store | None = None,
+    router: Router | None = None,
+) -> FunctionModel:
+    """The offline model over an embedder (the same one search uses); its router is kept in `cache_dir`, and the
+    store's postings tell it which names are places and employers. A `router` given replaces the one trained
+    over `embedder` (tests pair a fake embedder with the real router)."""
+    responder = OfflineResponder(embedder, decline_below, cache_dir, store, router)
     return FunctionModel(responder, stream_function=responder.stream, model_name=MODEL_NAME)

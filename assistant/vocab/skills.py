@@ -158,6 +158,19 @@ class Taxonomy:
         hint = f"did you mean: {', '.join(nearest)}?" if nearest else "use a skill name such as 'Kubernetes' or 'RAG'"
         raise InputError(f"unknown skill {name!r}", hint=hint)
 
+    def cased(self, text: str) -> str:
+        """Text written without capitals, with each case-sensitive alias ("rag", "cursor") in its own case."""
+        return self._cased_pattern.sub(lambda m: self._cased[m.group(0).casefold()], text)
+
+    @cached_property
+    def _cased(self) -> dict[str, str]:
+        return {a.casefold(): a for s in self._skills.values() for a in s.case_sensitive}
+
+    @cached_property
+    def _cased_pattern(self) -> re.Pattern[str]:
+        names = sorted(self._cased, key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.IGNORECASE)
+
     def match_text(self, text: str) -> list[SkillMention]:
         """Canonical skills named in free text (a chat message, a CV), leftmost-longest, in order."""
         found: list[SkillMention] = []

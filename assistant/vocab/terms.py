@@ -15,7 +15,7 @@ DocType = Literal[
     "article",
     "other",
 ]
-# How the structured postings group skills. `domains` holds industries (healthcare, fintech), not skills.
+# How the structured postings group skills. `domains` holds fields and industries (NLP, healthcare), not tools.
 SkillCategory = Literal["genai", "ml", "web", "databases", "data", "cloud", "ops", "languages", "domains", "other"]
 AIType = Literal["ai-first", "ai-support", "ml-first"]
 # A skill-gap target: every posting, or one kind of AI role.
@@ -27,7 +27,7 @@ PayGroupBy = Literal["level", "city", "country", "ai_type", "work_type"]
 
 DOC_TYPES: tuple[DocType, ...] = get_args(DocType)
 SKILL_CATEGORIES: tuple[SkillCategory, ...] = get_args(SkillCategory)
-# Categories a taxonomy skill can have: every category but the industries.
+# Categories a taxonomy skill can have: every category but the domains.
 TAXONOMY_CATEGORIES: tuple[SkillCategory, ...] = tuple(c for c in SKILL_CATEGORIES if c != "domains")
 AI_TYPES: tuple[AIType, ...] = get_args(AIType)
 GAP_TARGETS: tuple[GapTarget, ...] = get_args(GapTarget)

@@ -1,0 +1,170 @@
+"""Places and employers a question names, looked up among the values the postings index holds.
+
+Cities, countries and companies come from the postings collection's facets, with the other names
+in `vocab.places` (NYC, Bangalore, UK) and fuzzy matching for misspelt employers and cities, so a
+place or company is found however it is written, and a capitalised word that is neither is not.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from assistant.store.base import Store
+from assistant.store.collections import POSTINGS
+from assistant.vocab.places import CITY_NAMES, COUNTRY_NAMES
+
+Place = Literal["city", "country", "company"]
+_cache: dict[tuple[str, int], Gazetteer] = {}
+_lock = threading.Lock()
+How = Literal["as listed", "other name", "close spelling"]
+# A misspelt name is taken when this close (rapidfuzz ratio, 0-100) to one the postings list.
+FUZZY_AT = 88
+# Shorter names must be written as listed: "LA" and "US" are names, "la" and "us" are words.
+CASED_BELOW = 4
+_TOKEN = re.compile(r"[\w&+]+(?:[.'’][\w&+]+)*\.?", re.UNICODE)
+_SUFFIX = re.compile(r"\b(inc|llc|ltd|limited|corp|corporation|co|gmbh|plc|ag|sa|bv)\b\.?$")
+MAX_WORDS = 5
+
+
+def key(name: str) -> str:
+    """A name folded for comparison: lower case, no punctuation, no legal suffix."""
+    folded = re.sub(r"[^\w&+ ]", " ", name.casefold().replace("’", "'").replace("'s", " "))
+    return _SUFFIX.sub("", " ".join(folded.split())).strip()
+
+
+@dataclass(frozen=True)
+class Found:
+    """One place or employer in a question: its value as the postings hold it, and how it was written."""
+
+    slot: Place
+    value: str
+    written: str
+    how: How
+    start: int
+    end: int
+
+    def describe(self) -> str:
+        """How it was read, for an explanation ("NYC → New York (other name)")."""
+        return self.value if self.written == self.value else f"{self.written} → {self.value} ({self.how})"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    slot: Place
+    value: str
+    how: How
+    written: str  # the name as listed, to check case for short names
+
+
+class Gazetteer:
+    """Every city, country and company the postings list, under each of their names."""
+
+    def __init__(self, cities: list[str], countries: list[str], companies: list[str]) -> None:
+        self.entries: dict[str, _Entry] = {}
+        for company in companies:
+            self._add("company", company, company, "as listed")
+        for country in countries:
+            self._add("country", country, country, "as listed")
+            for other in COUNTRY_NAMES.get(country, ()):
+                self._add("country", country, other, "other name")
+        for city in cities:
+            self._add("city", city, city, "as listed")
+            for other in CITY_NAMES.get(city, ()):
+                self._add("city", city, other, "other name")
+        self._fuzzy = {k: e for k, e in self.entries.items() if len(k) >= 5}
+
+    @classmethod
+    def from_store(cls, store: Store) -> Gazetteer:
+        """The names the postings collection holds now (empty before an ingest)."""
+        if not store.has_collection(POSTINGS):
+            return cls([], [], [])
+        values = {k: [str(f.value) for f in store.facet(POSTINGS, k, limit=100_000)] for k in ("city", "country", "company")}
+        return cls(values["city"], values["country"], values["company"])
+
+    def _add(self, slot: Place, value: str, name: str, how: How) -> None:
+        # Places win over employers of the same name; the first listing of a name wins otherwise.
+        k = key(name)
+        if k and (k not in self.entries or (self.entries[k].slot == "company" and slot != "company")):
+            self.entries[k] = _Entry(slot, value, how, name)
+
+    def find(self, text: str, skip: AbstractSet[str] = frozenset(), companies_in_lower_case: bool = True) -> list[Found]:
+        """Places and employers in the text, left to right: names as listed or known first, then close spellings
+        of what is left; `skip` holds folded words taken already (skills)."""
+        tokens = list(_TOKEN.finditer(text))
+        taken = [False] * len(tokens)
+        found: list[Found] = []
+        for fuzzy in (False, True):
+            i = 0
+            while i < len(tokens):
+                hit = self._longest(text, tokens, taken, i, skip, companies_in_lower_case, fuzzy)
+                if hit is None:
+                    i += 1
+                    continue
+                found.append(hit[0])
+                taken[i : hit[1]] = [True] * (hit[1] - i)
+                i = hit[1]
+        return sorted(found, key=lambda f: f.start)
+
+    def _longest(
+        self,
+        text: str,
+        tokens: list[re.Match[str]],
+        taken: list[bool],
+        i: int,
+        skip: AbstractSet[str],
+        lower_ok: bool,
+        fuzzy: bool,
+    ) -> tuple[Found, int] | None:
+        for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
+            if any(taken[i : i + n]):
+                continue
+            start, end = tokens[i].start(), tokens[i + n - 1].end()
+            written = text[start:end].rstrip(".")
+            k = key(written)
+            if not k or k in skip:
+                continue
+            entry: _Entry | None = None
+            how: How = "as listed"
+            if not fuzzy:
+                entry = self.entries.get(k)
+                how = entry.how if entry else how
+            elif self._may_be_misspelt(written, n):
+                match = process.extractOne(k, self._fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_AT)
+                if match is not None:
+                    entry, how = self._fuzzy[match[0]], "close spelling"
+            if entry is not None and self._written_well(entry, written, n, lower_ok):
+                return Found(entry.slot, entry.value, written, how, start, end), i + n
+        return None
+
+    @staticmethod
+    def _may_be_misspelt(written: str, n: int) -> bool:
+        """One long word, or two or three capitalised ones: spans of ordinary words ("earn in") are never names."""
+        if n == 1:
+            return len(written) >= 6
+        return n <= 3 and all(w[:1].isupper() for w in written.split())
+
+    @staticmethod
+    def _written_well(entry: _Entry, written: str, n: int, lower_ok: bool) -> bool:
+        """Short names as listed; a one-word employer capitalised unless the question carries no case at all."""
+        if len(key(entry.written)) < CASED_BELOW:
+            return written.replace(".", "") == entry.written.replace(".", "")
+        if entry.slot == "company" and n == 1 and not written[:1].isupper():
+            return lower_ok
+        return True
+
+
+def gazetteer_for(store: Store) -> Gazetteer:
+    """The store's names, built once per process for each state of its postings (an ingest adds names)."""
+    if not store.has_collection(POSTINGS):
+        return Gazetteer([], [], [])
+    state = (store.location, store.count(POSTINGS))
+    with _lock:
+        if state not in _cache:
+            _cache[state] = Gazetteer.from_store(store)
+        return _cache[state]

@@ -1,0 +1,140 @@
+"""Which tools a question needs, or none (off-topic), judged by meaning from a bank of labelled example questions.
+
+The bank (`examples.yaml`) holds several hundred career questions written in many registers, each
+with the tool(s) a careful person would call, and everyday questions to decline. None of them is in
+an eval file. A classifier learns from it at first use; `route` gives every tool's score, the tools
+chosen and whether to decline, so an answer can show how it was routed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, model_validator
+
+from assistant.core.embedding import Embedder
+from assistant.errors import ConfigError
+from assistant.offline.classifier import ClassifierTuning, TextClassifier
+from assistant.offline.tuning import CLAUSE_TOOL_AT, DECLINE_AT, SECOND_TOOL_AT
+
+ToolName = Literal["search_corpus", "market_stats", "find_jobs", "skill_gap"]
+TOOLS: tuple[ToolName, ...] = ("search_corpus", "market_stats", "find_jobs", "skill_gap")
+DECLINE = "decline"
+EXAMPLES = Path(__file__).with_name("examples.yaml")
+
+
+class Example(BaseModel):
+    """One labelled question: the tools to call, or decline."""
+
+    q: str
+    tools: list[ToolName] = []
+    decline: bool = False
+
+    @model_validator(mode="after")
+    def _one_label(self) -> Example:
+        if bool(self.tools) == self.decline:
+            raise ValueError(f"{self.q!r}: give either tools or decline: true")
+        return self
+
+    @property
+    def labels(self) -> set[str]:
+        """Its labels as the classifier sees them."""
+        return {DECLINE} if self.decline else set(self.tools)
+
+
+@dataclass(frozen=True)
+class Route:
+    """How a question was routed: each label's score, the tools chosen (best first), and whether to decline."""
+
+    scores: dict[str, float]
+    tools: tuple[ToolName, ...]
+    decline: bool
+
+    def describe(self) -> str:
+        """One line for an explanation: the decision and every score."""
+        decided = "decline" if self.decline else " + ".join(self.tools)
+        return f"{decided} (" + ", ".join(f"{k} {v:.2f}" for k, v in sorted(self.scores.items(), key=lambda kv: -kv[1])) + ")"
+
+
+def load_examples(path: Path = EXAMPLES) -> list[Example]:
+    """The example bank; a clear error naming the file when it is broken."""
+    try:
+        return TypeAdapter(list[Example]).validate_python(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValueError) as exc:
+        raise ConfigError(f"cannot read the intent examples {path}: {exc}", hint="restore the file from the repository") from exc
+
+
+class Router:
+    """Routes questions with a classifier trained on the example bank."""
+
+    def __init__(self, classifier: TextClassifier) -> None:
+        self.classifier = classifier
+
+    @classmethod
+    def build(cls, embedder: Embedder, cache_dir: Path | None = None, examples: Path = EXAMPLES) -> Router:
+        """Trained on the bank; with a cache dir, trained once and kept there for this bank, model and tuning."""
+        tuning = ClassifierTuning()
+        key = hashlib.sha256(examples.read_bytes() + f"{embedder.name}|{tuning}".encode()).hexdigest()[:16]
+        cached = cache_dir / f"router-{key}.npz" if cache_dir else None
+        if cached is not None and cached.exists():
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                return cls(TextClassifier.load(cached, embedder, tuning))
+        bank = load_examples(examples)
+        names = [*TOOLS, DECLINE]
+        classifier = TextClassifier.train(embedder, [e.q for e in bank], [e.labels for e in bank], names, tuning)
+        if cached is not None:
+            with contextlib.suppress(OSError):  # a read-only data dir only costs the next process a retrain
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                classifier.save(cached)
+        return cls(classifier)
+
+    def route(self, question: str) -> Route:
+        """The tools for a question, or decline when that scores highest.
+
+        A second tool is called when it also scores high, or when one of the question's own asks
+        ("Is Pinecone still wanted? Which companies list it?") is confidently about it.
+        """
+        scores = self.classifier.scores(question)
+        tools = sorted(TOOLS, key=lambda t: -scores[t])
+        if scores[DECLINE] >= max(DECLINE_AT, scores[tools[0]]):
+            return Route(scores, (), True)
+        chosen = [tools[0], *(t for t in tools[1:] if scores[t] >= SECOND_TOOL_AT)]
+        asks = clauses(question)
+        for ask in asks if len(asks) > 1 else []:
+            part = self.classifier.scores(ask)
+            best = max(TOOLS, key=lambda t: part[t])
+            if part[best] >= CLAUSE_TOOL_AT and part[DECLINE] < part[best] and best not in chosen:
+                chosen.append(best)
+        return Route(scores, tuple(chosen), False)
+
+
+# A question's separate asks: its sentences, and "..., and which/what/how ..." halves.
+_ASK_WORD = r"(?:what|which|who|how|is|are|do|does|can|could|should|would|where|show|list|give|tell)"
+_SPLIT = re.compile(rf"(?<=[?!.])\s+|;\s*|,?\s+\band\b\s+(?={_ASK_WORD}\b)", re.IGNORECASE)
+_ASKS = re.compile(rf"\b{_ASK_WORD}\b|\?", re.IGNORECASE)
+
+
+def clauses(question: str) -> list[str]:
+    """The parts of a question that ask something on their own (three words or more)."""
+    parts = (p.strip() for p in _SPLIT.split(question))
+    return [p for p in parts if p and len(p.split()) >= 3 and _ASKS.search(p)]
+
+
+_lock = threading.Lock()
+_routers: dict[tuple[str, Path | None], Router] = {}
+
+
+def router_for(embedder: Embedder, cache_dir: Path | None = None) -> Router:
+    """The router for this embedding model, built once per process (the app's sessions share it)."""
+    with _lock:
+        key = (embedder.name, cache_dir)
+        if key not in _routers:
+            _routers[key] = Router.build(embedder, cache_dir)
+        return _routers[key]

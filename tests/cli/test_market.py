@@ -1,0 +1,157 @@
+"""`assistant stats ...` and `assistant gap` in process, against a real store the tests fill."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from assistant.cli.market import gap_command, stats_app
+from assistant.core.settings import Settings
+from assistant.errors import InputError
+from assistant.services import Services
+from assistant.store.server import ServerStore
+from assistant.vocab.skills import Taxonomy
+
+# The commands as cli.py mounts them; Services come in as the context object.
+APP = typer.Typer()
+APP.add_typer(stats_app, name="stats")
+APP.command("gap")(gap_command)
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory, fake_embedder: Callable[..., Any], market_data: Any) -> Iterator[Services]:
+    store = ServerStore.memory()
+    embedder = fake_embedder(16)
+    market_data.fill(store, Taxonomy.load(), embedder, chunks=True)
+    s = Services(Settings(data_dir=tmp_path_factory.mktemp("data")), store=store, embedder=embedder)
+    yield s
+    s.close()
+
+
+def run(services: Services, *args: str) -> Result:
+    return CliRunner().invoke(APP, list(args), obj=services)
+
+
+def run_json(services: Services, *args: str) -> Any:
+    result = run(services, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_stats_skill_json_shape(services: Services) -> None:
+    data = run_json(services, "stats", "skill", "retrieval augmented generation", "--city", "Berlin")
+    assert {k: data[k] for k in ("skill", "count", "total", "share", "filters")} == {
+        "skill": "RAG",
+        "count": 2,
+        "total": 3,
+        "share": 0.6667,
+        "filters": {"city": "Berlin"},
+    }
+    assert {e["job_id"] for e in data["examples"]} == {"1", "2"}
+    assert set(data["examples"][0]) == {"job_id", "title", "company", "city", "url", "source", "pay"}
+    assert data["examples"][0]["pay"] is None  # only the examples behind a pay figure carry their pay
+
+
+def test_stats_skill_with_co_occurring_skills(services: Services) -> None:
+    data = run_json(services, "stats", "skill", "RAG", "--with", "3")
+    assert [row["skill"] for row in data["with"]] == ["Python", "AWS", "Docker"]
+
+
+def test_stats_skills_top_n_and_plot(services: Services, tmp_path: Path) -> None:
+    chart = tmp_path / "top.png"
+    data = run_json(services, "stats", "skills", "--top", "3", "--ai-type", "ai-support", "--plot", str(chart))
+    assert data["total"] == 3
+    assert [(s["skill"], s["count"]) for s in data["skills"]] == [("AWS", 2), ("Python", 2), ("SQL", 2)]
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_stats_skills_human_output(services: Services) -> None:
+    result = run(services, "stats", "skills", "--top", "2")
+    assert result.exit_code == 0
+    assert "Python" in result.output and "90.0%" in result.output
+
+
+def test_stats_compare(services: Services) -> None:
+    data = run_json(services, "stats", "compare", "--a", "ai_type=ai-first", "--b", "ai_type=ai-support", "--top", "1")
+    assert (data["a"]["total"], data["b"]["total"]) == (6, 3)
+    assert data["rows"][0]["skill"] == "RAG" and data["rows"][0]["diff_pp"] == 100.0
+
+
+def test_stats_pay_by_level(services: Services) -> None:
+    data = run_json(services, "stats", "pay", "--country", "USA", "--by", "level")
+    assert (data["count"], data["unparsed"], data["total"]) == (3, 1, 4)
+    assert {(g["group"], g["currency"], g["n"]) for g in data["groups"]} == {("Mid level", "USD", 2), ("Senior level", "USD", 1)}
+
+
+def test_stats_companies(services: Services) -> None:
+    data = run_json(services, "stats", "companies", "--city", "London")
+    assert [(c["company"], c["count"]) for c in data["companies"]] == [("Epsilon", 2), ("Zeta", 1)]
+
+
+def test_stats_postings_behind_a_filter(services: Services) -> None:
+    data = run_json(services, "stats", "postings", "--skill", "Kubernetes")
+    assert data["count"] == 2 and sorted(p["job_id"] for p in data["postings"]) == ["2", "4"]
+
+
+def test_unknown_city_is_an_input_error_with_suggestion(services: Services) -> None:
+    result = run(services, "stats", "skill", "Python", "--city", "Lodnon")
+    assert isinstance(result.exception, InputError)
+    assert "London" in (result.exception.hint or "")
+
+
+def test_gap_from_background_json_shape(services: Services, tmp_path: Path, market_data: Any) -> None:
+    chart = tmp_path / "gap.png"
+    data = run_json(services, "gap", "--from", "data-engineer", "--target", "ai-first", "--plot", str(chart))
+    assert "Python" in data["recognised"]
+    first = data["missing"][0]
+    assert {k: first[k] for k in ("skill", "share", "count", "total")} == {"skill": "RAG", "share": 1.0, "count": 6, "total": 6}
+    assert first["citations"][0]["source"] == market_data.guide and first["examples"]
+    assert data["citations"][0]["source"] == market_data.guide
+    assert data["strengths"][0]["skill"] == "Python"
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_gap_from_skill_list_human_output(services: Services) -> None:
+    result = run(services, "gap", "--skills", "python, sql", "--target", "ai-support")
+    assert result.exit_code == 0, result.output
+    assert "1. AWS" in result.output
+
+
+def test_gap_needs_exactly_one_input(services: Services) -> None:
+    result = run(services, "gap", "--skills", "python", "--from", "data-engineer")
+    assert isinstance(result.exception, InputError)
+
+
+def test_gap_with_unreadable_cv(services: Services, tmp_path: Path) -> None:
+    bad = tmp_path / "cv.pdf"
+    bad.write_bytes(b"")
+    result = run(services, "gap", "--cv", str(bad))
+    assert isinstance(result.exception, InputError) and "cv.pdf" in result.exception.message
+
+
+@pytest.mark.integration
+def test_corpus_gap_for_a_data_engineer_puts_genai_first(full_index: Services) -> None:
+    args = ["gap", "--from", "data-engineer", "--target", "ai-first", "--top", "20", "--json"]
+    result = CliRunner().invoke(APP, args, obj=full_index)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    ranked = [m["skill"] for m in data["missing"]]
+    assert ranked[0] == "RAG"
+    assert {"Prompt engineering", "LLMs"} <= set(ranked[:5])
+    assert "LLM APIs" in ranked[:10] and "Evaluation" in ranked[:20]
+    assert data["citations"][0]["source"] == "field-guide/learning-paths/from-data-engineer.md"
+    assert all(m["citations"] and m["examples"] for m in data["missing"])
+
+
+def test_posting_text_that_looks_like_markup_is_printed_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli.market import _refs
+    from assistant.market.stats import PostingRef
+
+    _refs("for example", [PostingRef("1", "LLM Engineer [/INST]", "Acme [bold]", None, None, "a.yaml")])
+    assert "LLM Engineer [/INST] — Acme [bold]" in capsys.readouterr().out

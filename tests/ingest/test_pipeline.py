@@ -1,0 +1,193 @@
+"""Incremental ingest: ids, change detection, deletion, model mismatch, bad files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.core.sentences import quotable_sentences
+from assistant.errors import IndexMismatchError
+from assistant.store.base import Filter, Match
+from assistant.store.collections import CHUNKS, FILES, SENTENCES, sentence_id
+from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
+from ingest.chunking import ChunkSpec
+from ingest.pipeline import Ingester
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    (root / "guides").mkdir(parents=True)
+    (root / "guides" / "rag.md").write_text("# RAG\n\n## Retrieval\n\nChunk documents and index them.\n")
+    (root / "guides" / "evals.md").write_text("# Evaluation\n\nMeasure hit rate and MRR on labelled questions.\n")
+    (root / "notes.txt").write_text("Interview notes\n\nPractise system design questions.\n")
+    return root
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = EdgeStore.open(tmp_path / "index")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ingest(fake_embedder: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
+    """`ingest(store, root, embedder=None, rebuild=False)`: (report, embedder), with a fresh fake embedder unless given one."""
+
+    def run(store, root: Path, embedder: Any = None, rebuild: bool = False):  # type: ignore[no-untyped-def]
+        embedder = embedder or fake_embedder()
+        report = Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(root, rebuild=rebuild)
+        return report, embedder
+
+    return run
+
+
+def _sources(store) -> set[str]:  # type: ignore[no-untyped-def]
+    return {str(f.value) for f in store.facet(CHUNKS, "source")}
+
+
+def test_first_ingest_indexes_every_file(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    report, _ = ingest(store, corpus)
+    assert report.indexed == 3
+    assert _sources(store) == {"guides/rag.md", "guides/evals.md", "notes.txt"}
+    assert store.count(FILES) == 3
+
+
+def test_second_ingest_embeds_nothing(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    ids_before = sorted(r.id for r in store.scroll(CHUNKS, fields=["source"]))
+    report, embedder = ingest(store, corpus)
+    assert embedder.embedded == 0 and report.unchanged == 3
+    assert sorted(r.id for r in store.scroll(CHUNKS, fields=["source"])) == ids_before
+
+
+def test_changed_file_reembeds_only_itself(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    (corpus / "guides" / "rag.md").write_text("# RAG\n\nRerank the retrieved passages.\n")
+    report, _ = ingest(store, corpus)
+    assert report.indexed == 1
+    texts = [r.payload["text"] for r in store.scroll(CHUNKS, Filter(must=(Match("source", ("guides/rag.md",)),)))]
+    assert texts == ["Rerank the retrieved passages."]
+
+
+def test_unit_chunked_by_an_older_chunker_is_reindexed(
+    store, corpus: Path, monkeypatch: pytest.MonkeyPatch, ingest: Callable[..., Any]
+) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    monkeypatch.setattr("ingest.chunking.DEFAULT_CHUNKING_VERSION", "99")
+    report, _ = ingest(store, corpus)
+    assert report.indexed == 3 and report.unchanged == 0
+    assert {r.payload["chunking"] for r in store.scroll(FILES, fields=["chunking"])} == {"99"}
+
+
+def test_shrunk_file_leaves_no_stale_chunks(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    (corpus / "long.md").write_text("# Long\n\n" + "\n\n".join(f"Paragraph {i} about agents and tools." for i in range(40)))
+    ingest(store, corpus)
+    by_long = Filter(must=(Match("source", ("long.md",)),))
+    assert store.count(CHUNKS, by_long) > 1
+    (corpus / "long.md").write_text("# Long\n\nNow a single paragraph.\n")
+    ingest(store, corpus)
+    assert store.count(CHUNKS, by_long) == 1
+
+
+def test_deleted_file_is_removed(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    (corpus / "notes.txt").unlink()
+    report, _ = ingest(store, corpus)
+    assert report.removed == 1
+    assert "notes.txt" not in _sources(store)
+    assert store.count(FILES) == 2
+
+
+def test_guide_sentences_are_stored_with_their_vectors(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    report, embedder = ingest(store, corpus)
+    sentence = "Measure hit rate and MRR on labelled questions."
+    assert report.sentences == store.count(SENTENCES) == 2
+    assert store.dense_vectors(SENTENCES, [sentence_id(sentence)])[sentence_id(sentence)] == pytest.approx(
+        embedder.passages([sentence])[0], abs=1e-6
+    )
+
+
+def test_posting_sentences_are_not_stored(store, tmp_path: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "jobs"
+    _posting_corpus(root)
+    report, _ = ingest(store, root)
+    chunk_texts = [r.payload["text"] for r in store.scroll(CHUNKS, fields=["text"])]
+    assert report.postings == 1 and any(quotable_sentences(t) for t in chunk_texts)
+    assert store.count(SENTENCES) == 0
+
+
+def test_deleted_file_takes_its_sentences_along(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    (corpus / "guides" / "evals.md").unlink()
+    ingest(store, corpus)
+    assert store.dense_vectors(SENTENCES, [sentence_id("Measure hit rate and MRR on labelled questions.")]) == {}
+    assert store.count(SENTENCES) == 1
+
+
+def test_other_embedding_model_asks_for_rebuild(
+    store, corpus: Path, ingest: Callable[..., Any], fake_embedder: Callable[..., Any]
+) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        ingest(store, corpus, fake_embedder(dim=32))
+
+
+def test_rebuild_reembeds_everything(store, corpus: Path, ingest: Callable[..., Any], fake_embedder: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    report, embedder = ingest(store, corpus, fake_embedder(dim=32), rebuild=True)
+    assert report.indexed == 3 and embedder.embedded > 0
+    assert store.read_meta()["dim"] == 32
+
+
+def test_broken_file_is_reported_and_others_indexed(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    report, _ = ingest(store, corpus)
+    assert [p.source for p in report.problems] == ["broken.pdf"]
+    assert _sources(store) == {"guides/rag.md", "guides/evals.md", "notes.txt"}
+
+
+RAW = """job_id: 1
+title: AI Engineer
+company: Acme
+location: Berlin, DEU
+skills: [Python]
+description: Build retrieval systems for our support team and evaluate them every week.
+"""
+STRUCTURED = """company: {name: Acme}
+position:
+  title: AI Engineer
+  ai_type: {type: ai-first}
+  skills: {genai: [Frobnication]}
+meta: {job_id: '1'}
+"""
+
+
+def _posting_corpus(root: Path) -> None:
+    market = root / "job-market"
+    (market / "data_raw").mkdir(parents=True)
+    (market / "data_structured").mkdir()
+    (market / "data_raw" / "1_Acme_AI_Engineer.yaml").write_text(RAW)
+    (market / "data_structured" / "1_Acme_AI_Engineer.yaml").write_text(STRUCTURED)
+
+
+def test_taxonomy_change_refreshes_posting_skills_without_reembedding_chunks(
+    store, tmp_path: Path, fake_embedder: Callable[..., Any]
+) -> None:  # type: ignore[no-untyped-def]
+    from assistant.store.collections import POSTINGS
+    from assistant.vocab.skills import Skill, Taxonomy
+
+    root = tmp_path / "jobs"
+    _posting_corpus(root)
+    base = Taxonomy.load()
+    Ingester(store, fake_embedder(), base, ChunkSpec(64, 8)).run(root)
+    assert "Frobnication" not in {f.value for f in store.facet(POSTINGS, "skills")}
+    grown = Taxonomy([*(base.skill(n) for n in base.names()), Skill("Frobnication", "genai", ("Frobnication",), ())])
+    report = Ingester(store, fake_embedder(), grown, ChunkSpec(64, 8)).run(root)
+    assert report.refreshed == 1 and report.chunks == 0
+    assert "Frobnication" in {f.value for f in store.facet(POSTINGS, "skills")}

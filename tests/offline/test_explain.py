@@ -1,0 +1,23 @@
+"""`assistant ask --explain`: how the question was read, the same way the offline model reads it."""
+
+from __future__ import annotations
+
+from assistant.offline.explain import explain
+from assistant.offline.router import Router
+from assistant.services import Services
+
+
+def test_explanation_gives_scores_asks_and_where_each_slot_came_from(tiny: Services, router: Router) -> None:
+    got = explain(tiny, "Is LangGraph still asked for? And which companies in Berlin list it?", router=router)
+    data = got.to_json()
+    assert set(data["tools"]) == {"market_stats", "find_jobs"}  # type: ignore[arg-type]
+    assert set(data["scores"]) == {"search_corpus", "market_stats", "find_jobs", "skill_gap", "decline"}  # type: ignore[arg-type]
+    assert len(data["asks"]) == 2  # type: ignore[arg-type]
+    assert {"slot": "skill", "value": "LangGraph", "from": "skill taxonomy"} in data["slots"]  # type: ignore[operator]
+    assert any(s["slot"] == "city" and s["value"] == "Berlin" for s in data["slots"])  # type: ignore[attr-defined, union-attr]
+    assert got.lines()[0].startswith("tools: ")
+
+
+def test_an_off_topic_question_is_explained_as_declined(tiny: Services, router: Router) -> None:
+    data = explain(tiny, "What's the best sourdough recipe for a software engineer on a budget?", router=router).to_json()
+    assert (data["declined"], data["tools"]) == (True, [])

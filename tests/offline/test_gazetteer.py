@@ -1,0 +1,91 @@
+"""Places and employers read from the postings' own names: other spellings, close misspellings, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.offline.gazetteer import Gazetteer, gazetteer_for, key
+from assistant.offline.intent import find_slots
+from assistant.offline.model import who_asks
+from assistant.offline.router import Router
+from assistant.services import Services
+from assistant.vocab.skills import Taxonomy
+
+PLACES = Gazetteer(
+    cities=["New York", "Bengaluru", "Berlin", "Los Angeles", "Amsterdam"],
+    countries=["USA", "GBR", "DEU"],
+    companies=["Anthropic", "Scale AI", "Stripe", "Capital One", "Writer", "Earnin", "Visa Inc,"],
+)
+TAX = Taxonomy.load()
+
+
+def _read(question: str, lower_ok: bool = True) -> list[tuple[str, str, str]]:
+    return [(f.slot, f.value, f.how) for f in PLACES.find(question, companies_in_lower_case=lower_ok)]
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("AI jobs in NYC?", [("city", "New York", "other name")]),
+        ("who hires in new york city", [("city", "New York", "other name")]),
+        ("Roles in Bangalore or Berlín", [("city", "Bengaluru", "other name"), ("city", "Berlin", "other name")]),
+        ("positions in LA", [("city", "Los Angeles", "other name")]),
+        ("What do they pay in the UK?", [("country", "GBR", "other name")]),
+        ("jobs at antropic in amsterdm", [("company", "Anthropic", "close spelling"), ("city", "Amsterdam", "close spelling")]),
+        ("Is Capital One hiring?", [("company", "Capital One", "as listed")]),
+        ("openings at Visa", [("company", "Visa Inc,", "as listed")]),
+    ],
+)
+def test_names_are_found_however_they_are_written(question: str, found: list[tuple[str, str, str]]) -> None:
+    assert _read(question) == found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What do AI engineers earn in Germany's startups?",  # "earn in" is not Earnin
+        "I write code all day",  # "write" is not the employer Writer
+        "la la land of AI jobs",  # "la" is not LA
+        "What Should I Learn first?",  # capitalised words that are no names
+    ],
+)
+def test_ordinary_words_are_not_names(question: str) -> None:
+    assert [f for f in _read(question, lower_ok=False) if f[0] == "company" or f[1] == "Los Angeles"] == []
+
+
+def test_a_one_word_employer_in_lower_case_only_when_the_question_carries_no_case() -> None:
+    assert _read("does stripe have openings", lower_ok=True) == [("company", "Stripe", "as listed")]
+    assert _read("does stripe have openings", lower_ok=False) == []
+
+
+def test_names_fold_punctuation_and_legal_suffixes() -> None:
+    assert key("Visa Inc,") == key("visa") == "visa" and key("Scale AI's") == "scale ai"
+
+
+def test_the_index_gives_its_names_once_per_state(tiny: Services) -> None:
+    first = gazetteer_for(tiny.store)
+    assert first is gazetteer_for(tiny.store)
+    assert any(e.slot == "city" for e in first.entries.values())
+
+
+def test_slots_carry_what_the_postings_list_and_how_it_was_written() -> None:
+    slots = find_slots("Remote LangGraph roles in NYC at Scale AI?", TAX, PLACES)
+    assert (slots.city, slots.company, slots.skills, slots.remote) == ("New York", "Scale AI", ("LangGraph",), True)
+    assert slots.resolved() == ["NYC → New York (other name)"]
+
+
+def test_a_lower_case_question_still_names_its_skills() -> None:
+    assert find_slots("hw many jobs want rag and cursor", TAX, PLACES).skills == ("RAG", "Cursor")
+
+
+def test_stated_skills_are_never_replaced_by_a_role_preset(router: Router) -> None:
+    from assistant.offline.intent import detect
+
+    intent = detect(
+        "I'm a backend developer with Python and Postgres. What am I missing for AI engineering?", [], TAX, router, PLACES
+    )
+    assert who_asks(intent) == {"skills": ["Python", "PostgreSQL"]}
+    named = detect("I'm a backend developer. What am I missing for AI engineering?", [], TAX, router, PLACES)
+    assert who_asks(named) == {"background": "backend-engineer"}
+    plain = detect("I teach high-school physics. Could I become an AI engineer?", [], TAX, router, PLACES)
+    assert set(who_asks(plain)) == {"about_me"}

@@ -1,0 +1,127 @@
+"""The router: which tools a question needs, learned from the example bank; and the bank kept apart from the evals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from assistant.errors import ConfigError
+from assistant.offline.classifier import ClassifierTuning, TextClassifier, Vocabulary, words
+from assistant.offline.router import EXAMPLES, Router, clauses, load_examples
+from evals.dataset import load_ground_truth
+from evals.routing import LABELS, load_routing
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_the_bank_has_every_label_in_many_examples() -> None:
+    bank = load_examples()
+    counts = {label: sum(label in e.labels for e in bank) for label in LABELS}
+    assert min(counts.values()) >= 90, counts
+    assert sum(len(e.labels) > 1 for e in bank) >= 20
+
+
+def test_no_eval_question_is_in_the_bank() -> None:
+    bank = {_folded(e.q) for e in load_examples()}
+    evals = {_folded(c.question) for c in load_routing()} | {_folded(c.question) for c in load_ground_truth()}
+    assert not bank & evals
+
+
+def test_routing_suite_covers_every_label_in_both_splits() -> None:
+    cases = load_routing()
+    assert len(cases) >= 300
+    for label in LABELS:
+        with_label = [c for c in cases if label in c.labels]
+        assert len(with_label) >= (60 if label == "decline" else 40), label
+        assert {c.split for c in with_label} == {"dev", "test"}
+
+
+def test_a_broken_bank_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "examples.yaml"
+    bad.write_text(yaml.safe_dump([{"q": "both?", "tools": ["search_corpus"], "decline": True}]))
+    with pytest.raises(ConfigError, match=r"examples\.yaml"):
+        load_examples(bad)
+
+
+def test_words_keep_pairs_and_tool_names() -> None:
+    assert words("Who wants C++ and RAG?") == [
+        "who",
+        "wants",
+        "c++",
+        "and",
+        "rag",
+        "who wants",
+        "wants c++",
+        "c++ and",
+        "and rag",
+    ]
+
+
+def test_vocabulary_keeps_words_used_often_enough() -> None:
+    vocab = Vocabulary.learn(["rag jobs", "rag share", "pay"], min_count=2)
+    assert list(vocab.index) == ["rag"]
+    rows = vocab.tfidf(["RAG rag", "nothing known"])
+    assert rows[0] == pytest.approx([1.0]) and rows[1] == pytest.approx([0.0])
+
+
+def test_classifier_learns_labels_from_words(fake_embedder: type, tmp_path: Path) -> None:
+    texts = ["how many postings list rag", "share of postings with docker", "who is hiring in berlin", "jobs at stripe please"]
+    labels = [{"market"}, {"market"}, {"jobs"}, {"jobs"}]
+    model = TextClassifier.train(fake_embedder(8), texts, labels, ["market", "jobs"], ClassifierTuning(min_word_count=1))
+    scores = model.scores("how many postings list docker")
+    assert scores["market"] > 0.5 > scores["jobs"]
+    model.save(tmp_path / "m.npz")
+    again = TextClassifier.load(tmp_path / "m.npz", fake_embedder(8), ClassifierTuning(min_word_count=1))
+    assert again.scores("jobs at stripe") == pytest.approx(model.scores("jobs at stripe"))
+    assert np.array_equal(again.weights, model.weights)
+
+
+def test_clauses_are_the_separate_asks() -> None:
+    assert clauses("Is Pinecone still wanted? Which companies in NYC list it?") == [
+        "Is Pinecone still wanted?",
+        "Which companies in NYC list it?",
+    ]
+    assert clauses("What should I learn, and which teams hire for it?") == ["What should I learn", "which teams hire for it?"]
+    assert clauses("Data engineer, 5 years. What should I learn now?") == ["What should I learn now?"]
+
+
+@pytest.mark.parametrize(
+    ("question", "tools"),
+    [
+        ("what fraction of the listings want someone who knows pgvector", ("market_stats",)),
+        ("point me at open roles for LLM people in Amsterdam", ("find_jobs",)),
+        ("I maintain Airflow DAGs and dbt models at a retailer. What am I missing for AI engineering?", ("skill_gap",)),
+        ("how do take-home reviews for AI roles usually get graded", ("search_corpus",)),
+    ],
+)
+def test_router_reads_the_tool_from_the_meaning(router: Router, question: str, tools: tuple[str, ...]) -> None:
+    assert router.route(question).tools[: len(tools)] == tools
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's a good tax bracket strategy for a senior engineer in California?",
+        "best gaming GPU under 500 dollars for an ML student",
+    ],
+)
+def test_router_declines_everyday_questions_with_a_domain_word(router: Router, question: str) -> None:
+    route = router.route(question)
+    assert route.decline and route.tools == ()
+
+
+def test_two_asks_get_two_tools(router: Router) -> None:
+    route = router.route("Is LangGraph still asked for? And which companies in London list it?")
+    assert set(route.tools) == {"market_stats", "find_jobs"}
+
+
+def test_router_is_kept_in_its_cache_dir(real_embedder: object, tmp_path: Path) -> None:
+    Router.build(real_embedder, tmp_path)  # type: ignore[arg-type]
+    assert [p.name.startswith("router-") for p in tmp_path.iterdir()] == [True]
+    assert EXAMPLES.exists()
