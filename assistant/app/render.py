@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from PIL import Image
 
+from assistant.agent.evidence import pct
 from assistant.ask import AskResult, SourceRef
 from assistant.errors import AssistantError
 from assistant.market.gap import Citation, GapReport
@@ -39,11 +40,6 @@ def link(url: str | None, text: str) -> str:
     if href is None:
         return escape(text)
     return f'<a href="{escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
-
-
-def pct(share: float) -> str:
-    """A share in [0, 1] as a percentage with one decimal, as the CLI prints it."""
-    return f"{100 * share:.1f}%"
 
 
 def message(text: str, hint: str | None = None, *, kind: str = "error") -> str:
