@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.core.embedding import Embedder
-from assistant.core.schema import Chunk, Posting, stable_id
+from assistant.core.schema import Chunk, Document, Posting, SparseVec, stable_id
 from assistant.core.sentences import quotable_sentences
 from assistant.errors import IndexMismatchError, LoaderError
 from assistant.store.base import Filter, Match, Point, Store
@@ -34,11 +34,14 @@ from assistant.vocab.skills import Taxonomy
 from ingest.chunking import ChunkSpec, chunk_document, chunking_version
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
+from ingest.loaders.limits import MAX_CHUNKS_PER_DOCUMENT
 
 # Bump when `canonical_skills` changes how it derives skills: stored postings are then refreshed.
 SKILLS_RULE = "structured-else-raw/1"
 # Units loaded, embedded and written together: bounds memory and what a crash can lose.
 UNITS_PER_BATCH = 32
+# Chunks embedded in one call; progress is reported between calls.
+EMBED_SLICE = 256
 
 
 class Progress(Protocol):
@@ -234,16 +237,31 @@ class Ingester:
         self.report.seconds["load"] += time.perf_counter() - t
         return loaded
 
+    def _chunks(self, doc: Document) -> list[Chunk]:
+        """The document's chunks, at most MAX_CHUNKS_PER_DOCUMENT (a cut is reported)."""
+        chunks = chunk_document(doc, self.spec)
+        if len(chunks) > MAX_CHUNKS_PER_DOCUMENT:
+            self.report.warnings.append(
+                Problem(doc.source, f"cut to its first {MAX_CHUNKS_PER_DOCUMENT:,} of {len(chunks):,} chunks; split the file")
+            )
+            return chunks[:MAX_CHUNKS_PER_DOCUMENT]
+        return chunks
+
     def _index(self, loaded: list[LoadedUnit]) -> None:
         t = time.perf_counter()
-        chunks: list[Chunk] = [c for u in loaded for d in u.documents for c in chunk_document(d, self.spec)]
+        chunks: list[Chunk] = [c for u in loaded for d in u.documents for c in self._chunks(d)]
         postings: list[Posting] = [p for u in loaded for p in u.postings]
         self.report.seconds["chunk"] += time.perf_counter() - t
 
         t = time.perf_counter()
         texts = [c.embedding_text() for c in chunks]
-        dense = self.embedder.passages(texts) if texts else []
-        sparse = self.embedder.sparse_passages(texts) if texts else []
+        dense: list[list[float]] = []
+        sparse: list[SparseVec] = []
+        for start in range(0, len(texts), EMBED_SLICE):
+            part = texts[start : start + EMBED_SLICE]
+            dense += self.embedder.passages(part)
+            sparse += self.embedder.sparse_passages(part)
+            self.progress.advance(0)  # a heartbeat: long embeddings still report progress
         posting_vecs = self.embedder.passages([posting_embedding_text(p) for p in postings]) if postings else []
         self.report.seconds["embed"] += time.perf_counter() - t
 

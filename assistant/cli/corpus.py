@@ -14,6 +14,9 @@ from assistant.cli.output import console, err, print_json, progress_bar, service
 from assistant.errors import AssistantError
 from assistant.store.base import SearchMode
 
+# Seconds between progress lines when stderr is not a terminal; embedding reports between slices of chunks.
+PROGRESS_LOG_S = 10
+
 corpus_app = typer.Typer(help="Fetch and verify the corpus.", no_args_is_help=True)
 
 
@@ -77,8 +80,8 @@ class _RichProgress:
         if not t.elapsed:
             return
         self.bar.update(self.task, rate=f"{t.completed / t.elapsed:.1f}/s")
-        # CI logs get a line every 30 s instead of an invisible bar.
-        if not err.is_terminal and t.elapsed - self.logged >= 30:
+        # Logs (CI, a redirect) get a line at least every 10 s instead of an invisible bar.
+        if not err.is_terminal and t.elapsed - self.logged >= PROGRESS_LOG_S:
             self.logged = t.elapsed
             err.print(f"{t.description}: {t.completed:.0f}/{t.total:.0f} ({t.completed / t.elapsed:.1f}/s, {t.elapsed:.0f} s)")
 

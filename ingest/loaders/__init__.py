@@ -58,6 +58,10 @@ def _load(unit: SourceUnit, root: Path) -> LoadedUnit:
         raise LoaderError(unit.source, f"no loader for kind {unit.kind!r}")
     # The unit's hash (taken at discovery) is the one incremental ingest compares against.
     loaded.documents = [_finish(doc, unit.content_hash) for doc in loaded.documents]
+    for doc in loaded.documents:
+        if repeated := limits.repeated_word(" ".join(s.text for s in doc.sections)):
+            word, share = repeated
+            raise LoaderError(unit.source, f"refused: {share:.0%} of its words are '{limits.clip(word, 40)}'; nothing to index")
     return loaded
 
 
