@@ -22,6 +22,8 @@ _N_OF_M = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)\s+(?:out\s+)?of\s+(?:
 _MONEY = re.compile(r"([$€£])\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s?([kKmM])?\b")
 # 197,500 written without a currency sign (pay tables put the currency in its own column)
 _BARE_THOUSANDS = re.compile(r"(?<![\w.,$€£])(\d{1,3}(?:,\d{3})+)(?![\d,])")
+# An ISO date (2026-02-27), as figures state the posting dates they count: a date, not a figure.
+_ISO_DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?![\w-])")
 # Bare numbers at least this large are read as amounts of money when the truth is pay.
 MIN_BARE_AMOUNT = 10_000
 # Phrases an answer uses when it declines or says the corpus does not cover a question.
@@ -172,7 +174,11 @@ def _near(s: Stated, truths: Iterable[float]) -> bool:
 
 
 def check_figures(answer: str, truth: FigureTruth, quoted: str = "") -> FigureCheck:
-    """Every percentage, 'N of M' and amount in the answer must equal a computed truth or be quoted from a source."""
+    """Every percentage, 'N of M' and amount in the answer must equal a computed truth or be quoted from a source.
+
+    Dates are not figures: an ISO date (the posting dates a figure counts) is read as no number at all.
+    """
+    answer = _ISO_DATE.sub(" ", answer)
     percents, money, counts = stated_percents(answer), stated_money(answer), stated_counts(answer)
     all_percents = (*truth.headline_percents, *truth.percents)
     all_money = (*truth.headline_money, *truth.money)

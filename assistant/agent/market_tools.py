@@ -14,6 +14,7 @@ from assistant.agent.evidence import Evidence, EvidenceRegistry, figure_id, pass
 from assistant.errors import InputError
 from assistant.market import gap
 from assistant.market import stats as market
+from assistant.market.dates import ISO_DATE, dates_label, joint_label
 from assistant.market.filters import MarketFilter
 from assistant.market.pay import pay_stats
 from assistant.store.collections import CHUNKS
@@ -46,6 +47,7 @@ class Figures(BaseModel):
 
     id: str
     measure: str
+    dates: str | None = Field(None, description="When the counted postings were posted; state it with the figures.")
     rows: list[FigureRow] = []
     pay: list[PayRow] = []
     examples: list[Job] = []
@@ -61,18 +63,34 @@ def _row(reg: EvidenceRegistry, label: str, count: int, total: int, postings: st
     return FigureRow(label=label, count=count, total=total, share=pct(count / total), postings=postings)
 
 
+def register_figure(reg: EvidenceRegistry, evidence: Evidence) -> None:
+    """Register a figure's evidence; the digits of the dates it states are not figures a model may state as counts."""
+    # The numbers are registered from the text without its dates, the evidence kept (and quoted) with them.
+    # No read-modify-write of the registry's sets: tools of one model response run in parallel threads.
+    reg.add(evidence.model_copy(update={"text": ISO_DATE.sub(" ", evidence.text)}))
+    reg.items[evidence.id] = evidence
+
+
 def _figures(
-    reg: EvidenceRegistry, measure: str, rows: list[FigureRow], examples: list[Job], pay: list[PayRow] | None = None
+    reg: EvidenceRegistry,
+    measure: str,
+    rows: list[FigureRow],
+    examples: list[Job],
+    pay: list[PayRow] | None = None,
+    *,
+    dates: str | None = None,
 ) -> Figures:
     # The id hashes what was computed and over which postings, so it is the same in every run.
     fid = figure_id(measure, *(f"{r.label}@{r.postings}" for r in rows), *(f"{p.group}/{p.currency}" for p in pay or []))
-    lines = [f"{r.label}: {r.count:,} of {r.total:,} postings ({r.share}) — {r.postings}" for r in rows]
+    # The dates lead the text, so a citation's quote (the text's start) carries them.
+    lines = [dates] if dates else []
+    lines += [f"{r.label}: {r.count:,} of {r.total:,} postings ({r.share}) — {r.postings}" for r in rows]
     lines += [
         f"{p.group or 'all'} ({p.currency}): median {p.median:,} a year, middle half {p.q1:,}-{p.q3:,}, n = {p.n:,} postings"
         for p in pay or []
     ]
-    reg.add(Evidence(id=fid, kind="figure", source=POSTINGS_SOURCE, title=measure, text="\n".join(lines)))
-    return Figures(id=fid, measure=measure, rows=rows, pay=pay or [], examples=examples)
+    register_figure(reg, Evidence(id=fid, kind="figure", source=POSTINGS_SOURCE, title=measure, text="\n".join(lines)))
+    return Figures(id=fid, measure=measure, dates=dates, rows=rows, pay=pay or [], examples=examples)
 
 
 def _pay(deps: Deps, seg: MarketFilter, by: PayGroupBy | None) -> Figures:
@@ -89,7 +107,7 @@ def _pay(deps: Deps, seg: MarketFilter, by: PayGroupBy | None) -> Figures:
         report.groups[0].examples[:3] if report.groups and by is None else [e for g in report.groups[:3] for e in g.examples[:1]]
     )
     examples = [_example(reg, e) for e in refs]
-    return _figures(reg, "yearly pay", rows, examples, pay)
+    return _figures(reg, "yearly pay", rows, examples, pay, dates=dates_label(report.dates))
 
 
 def market_stats(
@@ -103,6 +121,8 @@ def market_stats(
     limit: int = 10,
 ) -> Figures:
     """Compute job-market figures from the postings: counts, totals (n), shares and pay. The only source of numbers.
+
+    Each result says when its postings were posted (`dates`); state that range with the figures.
 
     Args:
         measure: skill_share: share of postings listing each of `skills`; top_skills: most listed skills;
@@ -126,7 +146,11 @@ def market_stats(
             shares = [market.skill_share(*args, s, seg, k=2) for s in skills or []]
             rows = [_row(reg, s.skill, s.count, s.total, s.filters.label()) for s in shares]
             return _figures(
-                reg, "share of postings listing the skill", rows, [_example(reg, e) for s in shares for e in s.examples]
+                reg,
+                "share of postings listing the skill",
+                rows,
+                [_example(reg, e) for s in shares for e in s.examples],
+                dates=dates_label(shares[0].dates if shares else None),
             )
         if measure == "top_skills":
             rank = market.top_skills(*args, seg, n=n, category=category)
@@ -135,13 +159,15 @@ def market_stats(
                 "most listed skills",
                 [_row(reg, s.skill, s.count, rank.total, rank.filters.label()) for s in rank.skills],
                 [],
+                dates=dates_label(rank.dates),
             )
         if measure == "co_occurrence":
             co = market.co_occurrence(*args, (skills or [""])[0], seg, n=n)
             anchor = f"{co.filters.label()}, listing {co.skill}"
             rows = [_row(reg, co.skill, co.count, co.total, co.filters.label())]
             rows += [_row(reg, i.skill, i.count, co.count, anchor) for i in co.items]
-            return _figures(reg, f"skills listed together with {co.skill}", rows, [_example(reg, e) for e in co.examples])
+            refs = [_example(reg, e) for e in co.examples]
+            return _figures(reg, f"skills listed together with {co.skill}", rows, refs, dates=dates_label(co.dates))
         if measure == "compare":
             if versus is None:
                 raise ModelRetry("compare needs `versus`: the second set of postings")
@@ -151,13 +177,18 @@ def market_stats(
                 for r in cmp.rows
                 for count, side in ((r.a_count, cmp.a), (r.b_count, cmp.b))
             ]
-            return _figures(reg, "skill shares in two sets of postings", rows, [])
+            sides = ((cmp.a.filters.label(), cmp.a.dates), (cmp.b.filters.label(), cmp.b.dates))
+            return _figures(reg, "skill shares in two sets of postings", rows, [], dates=joint_label(sides))
         if measure == "pay":
             return _pay(deps, seg, pay_by)
         ranking = market.top_companies(*args, seg, n=n, k=1)
         rows = [_row(reg, c.company, c.count, ranking.total, ranking.filters.label()) for c in ranking.companies]
         return _figures(
-            reg, "companies with the most postings", rows, [_example(reg, e) for c in ranking.companies for e in c.examples]
+            reg,
+            "companies with the most postings",
+            rows,
+            [_example(reg, e) for c in ranking.companies for e in c.examples],
+            dates=dates_label(ranking.dates),
         )
     except InputError as exc:
         raise ModelRetry(str(exc)) from exc
@@ -179,6 +210,7 @@ class SkillGap(BaseModel):
     id: str
     postings: str
     total: int
+    dates: str | None = Field(None, description="When the target postings were posted; state it with the figures.")
     have: list[str]
     missing: list[GapRow]
     strengths: list[FigureRow]
@@ -198,7 +230,7 @@ def skill_gap(
 ) -> SkillGap:
     """What someone lacks for an AI engineering role: missing skills ranked by demand, their strengths, guide passages.
 
-    Give one of background, skills or about_me.
+    Give one of background, skills or about_me. The result says when the target postings were posted (`dates`).
 
     Args:
         background: A background preset: data-engineer, data-scientist, backend-engineer, frontend-engineer, ml-engineer.
@@ -260,15 +292,19 @@ def skill_gap(
         reg.allow_share(m.share)
     strengths = [_row(reg, s.skill, s.count, s.total, label) for s in report.strengths]
     gid = figure_id("skill_gap", profile.origin, ",".join(profile.skills), label)
-    lines = [f"{m.skill}: {m.count:,} of {m.total:,} postings ({m.share}) — {label}" for m in missing]
+    dates = dates_label(report.dates)
+    lines = [dates] if dates else []
+    lines += [f"{m.skill}: {m.count:,} of {m.total:,} postings ({m.share}) — {label}" for m in missing]
     lines += [f"{s.label}: {s.count:,} of {s.total:,} postings ({s.share}) — {label} (already have)" for s in strengths]
-    reg.add(
-        Evidence(id=gid, kind="figure", source=POSTINGS_SOURCE, title=f"skill gap for {profile.origin}", text="\n".join(lines))
+    register_figure(
+        reg,
+        Evidence(id=gid, kind="figure", source=POSTINGS_SOURCE, title=f"skill gap for {profile.origin}", text="\n".join(lines)),
     )
     return SkillGap(
         id=gid,
         postings=label,
         total=report.total,
+        dates=dates,
         have=report.recognised,
         missing=missing,
         strengths=strengths,

@@ -9,7 +9,7 @@ import gradio as gr
 from assistant.app.chat import chat_tab
 from assistant.app.feedback import FeedbackStore, open_feedback
 from assistant.app.gap import gap_tab
-from assistant.app.market import market_tab
+from assistant.app.market import data_as_of, market_tab
 from assistant.app.safety import app_auth, max_upload_bytes
 from assistant.core.settings import Settings
 from assistant.services import Services
@@ -33,7 +33,12 @@ def build_app(services: Services, feedback: FeedbackStore | None = None) -> gr.B
     """The Blocks app; every figure and answer comes from the same functions the CLI calls."""
     feedback = feedback or open_feedback(services.settings)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
-        gr.Markdown(f"## {TITLE}\nCited answers and figures from real job postings, role guides and learning paths.")
+        as_of = data_as_of(services)
+        gr.Markdown(
+            f"## {TITLE}\nCited answers and figures from real job postings, role guides and learning paths"
+            + (f" · {as_of}." if as_of else "."),
+            elem_id="app-header",
+        )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
                 chat_tab(services, feedback)

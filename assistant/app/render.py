@@ -16,6 +16,7 @@ from PIL import Image
 from assistant.agent.evidence import pct
 from assistant.ask import AskResult, SourceRef
 from assistant.errors import AssistantError
+from assistant.market.dates import DateRange
 from assistant.market.gap import Citation, GapReport
 from assistant.market.pay import PayReport
 from assistant.market.stats import Comparison, PostingList, PostingRef, SkillRanking
@@ -76,10 +77,22 @@ def posting_items(refs: Sequence[PostingRef]) -> str:
     return "<ul class='ca-postings'>" + "".join(items) + "</ul>"
 
 
+def dated(dates: DateRange | None) -> str:
+    """` (postings dated 2025-08-01 to 2026-02-27)` after a figure, or nothing when the postings carry no date."""
+    return f" ({dates.label()})" if dates else ""
+
+
+def dates_note(ranking: SkillRanking) -> str:
+    """Which postings the tab's figures count: how many, their filters and the dates they were posted."""
+    when = f", {ranking.dates.label()}" if ranking.dates else ""
+    return f"Figures over **{ranking.total:,}** postings ({plain(ranking.filters.label())}){when}."
+
+
 def postings_html(result: PostingList) -> str:
-    """The postings behind the current filter, with how many match."""
+    """The postings behind the current filter, with how many match and when they were posted."""
     head = (
-        f"<p><b>{result.total:,}</b> postings match <i>{escape(result.filters.label())}</i>; showing {len(result.postings)}.</p>"
+        f"<p><b>{result.total:,}</b> postings match <i>{escape(result.filters.label())}</i>{escape(dated(result.dates))}; "
+        f"showing {len(result.postings)}.</p>"
     )
     return head + posting_items(result.postings)
 
@@ -118,7 +131,8 @@ def strengths_html(report: GapReport) -> str:
 def learning_html(report: GapReport) -> str:
     """For each missing skill: the guide passages on learning it and example postings that ask for it."""
     parts = [
-        f"<p class='ca-muted'>Target: {escape(report.target)} · {escape(report.filters.label())} · n = {report.total:,} postings</p>"
+        f"<p class='ca-muted'>Target: {escape(report.target)} · {escape(report.filters.label())} · "
+        f"n = {report.total:,} postings{escape(dated(report.dates))}</p>"
     ]
     for m in report.missing:
         cites = "".join(citation_block(c) for c in m.citations) or "<p class='ca-muted'>No guide passage found.</p>"
@@ -163,7 +177,8 @@ def pay_note(report: PayReport) -> str:
     """How many postings the pay figures rest on, and how many were left out and why."""
     return (
         f"Pay from {report.count:,} of {report.total:,} postings ({pct(report.share)}) that state it; "
-        f"{report.not_listed:,} list no pay, {report.unparsed:,} could not be parsed. Never mixed across currencies."
+        f"{report.not_listed:,} list no pay, {report.unparsed:,} could not be parsed{dated(report.dates)}. "
+        "Never mixed across currencies."
     )
 
 

@@ -1,4 +1,5 @@
-"""CLI commands for the web app: `assistant serve` starts it, `assistant feedback` lists and exports answers and thumbs."""
+"""CLI commands for the web app: `assistant serve` starts it, `assistant feedback` lists and exports answers and thumbs,
+and turns thumbs-down answers into draft eval cases."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.app.feedback import open_feedback
+from assistant.app.feedback import FeedbackStore, cases_yaml, draft_cases, open_feedback
 from assistant.cli.output import console, services_of
+from assistant.errors import AssistantError
 from assistant.services import Services
 from assistant.store import open_store
 
@@ -38,12 +40,19 @@ def feedback(
     ctx: typer.Context,
     export: Annotated[Path | None, typer.Option("--export", help="Write every answer as JSON lines to this file.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many recent answers to list.")] = 20,
+    to_cases: Annotated[
+        Path | None,
+        typer.Option("--to-cases", help="Write draft eval cases from the thumbs-down answers to this YAML file."),
+    ] = None,
 ) -> None:
-    """List recent answers with their thumbs, or export them all as JSONL."""
+    """List recent answers with their thumbs, export them all as JSONL, or draft eval cases from thumbs-down answers."""
     store = open_feedback(services_of(ctx).settings)
     if export is not None:
         n = store.export_jsonl(export)
         console.print(f"exported {n} answers to {export}")
+        return
+    if to_cases is not None:
+        write_cases(store, to_cases)
         return
     total, up, down = store.counts()
     table = Table(
@@ -68,6 +77,37 @@ def feedback(
             row.question[:80],
         )
     console.print(table)
+
+
+def _check_loads(path: Path, expected: int) -> None:
+    """The written file loads as ground truth with every uncommented draft (when the eval package is installed)."""
+    try:
+        from evals.dataset import load_ground_truth
+    except ImportError:  # the app installed without its evals: the drafts are written unchecked
+        return
+    try:
+        loaded = len(load_ground_truth(path))
+    except ValueError as exc:  # pydantic's ValidationError is one
+        raise AssistantError(f"the draft cases in {path} do not load as ground truth: {exc}", hint="fix them by hand") from exc
+    if loaded != expected:
+        raise AssistantError(f"{path} holds {loaded} cases, not the {expected} drafted", hint="fix them by hand")
+
+
+def write_cases(store: FeedbackStore, target: Path) -> None:
+    """Write the draft cases, check the file loads as ground truth, and say what is left to review."""
+    drafts = draft_cases(store)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(cases_yaml(drafts), encoding="utf-8")
+    except OSError as exc:
+        raise AssistantError(f"cannot write {target}: {exc.strerror}", hint="choose a writable path for --to-cases") from exc
+    _check_loads(target, sum(d.loadable for d in drafts))
+    waiting = sum(not d.loadable for d in drafts)
+    console.print(
+        f"wrote {len(drafts)} draft cases from thumbs-down answers to {target}"
+        + (f" ({waiting} commented out: they cite no source)" if waiting else "")
+        + "; review them as the file's header says, then add them to evals/ground_truth.yaml"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 from typing import Annotated, Any, Optional, cast
 
 import typer
@@ -11,8 +13,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from assistant.cli.output import console, err, print_json, progress_bar, services_of
+from assistant.core.settings import Settings
 from assistant.errors import AssistantError
 from assistant.store.base import SearchMode
+
+# The project's own source list: what `corpus fetch` pins when the corpus dir has no sources.toml of its own.
+PROJECT_SOURCES = Path(__file__).resolve().parents[2] / "corpus" / "sources.toml"
+_COMMIT = re.compile(r"(?<![0-9a-f])[0-9a-f]{40}(?![0-9a-f])")
 
 # Seconds between progress lines when stderr is not a terminal; embedding reports between slices of chunks.
 PROGRESS_LOG_S = 10
@@ -182,8 +189,47 @@ def search(
             console.print(f"   [link={h.url}]{h.url}[/link]")
 
 
+def corpus_snapshot(settings: Settings, meta: dict[str, Any]) -> dict[str, Any]:
+    """Which corpus the index holds: the dir it was ingested from, and each pinned source with its commit.
+
+    Ingest records the corpus dir in the index metadata (else the configured one is reported); the
+    snapshot is the one sources.toml pins (that dir's own, the configured dir's, else the project's
+    `corpus/sources.toml`), each commit read from its pinned url; `present` says whether the dir holds it.
+    """
+    from ingest.sources import SOURCES_FILE, load_sources
+
+    root = Path(meta["corpus_dir"]) if meta.get("corpus_dir") else settings.corpus_dir
+    candidates = (root / SOURCES_FILE, settings.corpus_dir / SOURCES_FILE, PROJECT_SOURCES)
+    path = next((p for p in candidates if p.is_file()), None)
+    snapshot: dict[str, Any] = {
+        "corpus_dir": str(root.resolve()),
+        "sources_file": str(path.resolve()) if path else None,
+        "sources": [],
+    }
+    if path is None:
+        return snapshot
+    try:
+        sources = load_sources(path)
+    except AssistantError as exc:
+        snapshot["error"] = exc.message
+        return snapshot
+    for s in sources:
+        commit = _COMMIT.search(s.url)
+        snapshot["sources"].append(
+            {
+                "name": s.name,
+                "commit": commit.group(0) if commit else None,
+                "url": s.url,
+                "target": s.target,
+                "present": (root / s.target).is_dir(),
+            }
+        )
+    return snapshot
+
+
 def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Counts of documents, chunks and postings, the model, the store and its size."""
+    """Counts of documents, chunks and postings, the posting dates, the corpus snapshot, the model and the store."""
+    from assistant.market.dates import date_range
     from assistant.store.collections import CHUNKS, FILES, POSTINGS, SENTENCES
 
     services = services_of(ctx)
@@ -193,6 +239,7 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
         raise AssistantError(f"no index at {store.location}", hint="run `make ingest` first")
     files = [r.payload for r in store.scroll(FILES, fields=["source", "kind", "chunks", "postings"])]
     by_root = Counter(p["source"].split("/", 1)[0] for p in files)
+    dates = date_range(store) if store.has_collection(POSTINGS) else None
     data: dict[str, Any] = {
         "store": {"kind": store.kind, "location": store.location, "disk_bytes": store.disk_bytes()},
         "embedding_model": meta.get("embedding_model"),
@@ -201,6 +248,8 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
         "documents": len(files),
         "chunks": store.count(CHUNKS),
         "postings": store.count(POSTINGS),
+        "posting_dates": {"earliest": dates.earliest, "latest": dates.latest} if dates else None,
+        "corpus": corpus_snapshot(services.settings, meta),
         "sentence_vectors": store.count(SENTENCES) if store.has_collection(SENTENCES) else 0,
         "chunks_by_doc_type": {str(f.value): f.count for f in store.facet(CHUNKS, "doc_type")},
         "documents_by_kind": dict(Counter(p.get("kind", "") for p in files)),
@@ -212,6 +261,11 @@ def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
     table = Table("", "", title="Index")
     for key in ("embedding_model", "dim", "last_ingest", "documents", "chunks", "postings", "sentence_vectors"):
         table.add_row(key, str(data[key]))
+    table.add_row("postings dated", f"{dates.earliest} to {dates.latest}" if dates else "n/a")
+    snapshot = data["corpus"]
+    table.add_row("corpus", escape(snapshot["corpus_dir"]))
+    for src in snapshot["sources"]:
+        table.add_row(f"source {escape(src['name'])}", escape(f"commit {src['commit'] or 'not pinned'} ({src['url']})"))
     table.add_row("store", f"{store.kind} at {store.location}")
     size = data["store"]["disk_bytes"]
     table.add_row("size on disk", f"{size / 1e6:.1f} MB" if size else "n/a")

@@ -13,6 +13,7 @@ from rich.table import Table
 from assistant.cli.output import console, print_json, services_of
 from assistant.errors import InputError
 from assistant.market import stats as market
+from assistant.market.dates import DateRange, joint_label
 from assistant.market.filters import MarketFilter, parse_filter
 from assistant.vocab.terms import PAY_GROUP_BY
 
@@ -62,6 +63,11 @@ def _filter(
     return MarketFilter(city, country, ai_type, level, work_type, company, tuple(skill or ()), since, until)
 
 
+def _dated(dates: DateRange | None) -> str:
+    """` · postings dated 2025-08-01 to 2026-02-27` for a title, or nothing when the postings carry no date."""
+    return f" · {dates.label()}" if dates else ""
+
+
 def _refs(title: str, refs: list[market.PostingRef]) -> None:
     if refs:
         console.print(f"[bold]{title}[/]")
@@ -100,7 +106,7 @@ def stats_skills(
     if as_json:
         _emit(ranking)
         return
-    title = f"Top skills · {ranking.filters.label()} · n = {ranking.total:,}"
+    title = f"Top skills · {ranking.filters.label()} · n = {ranking.total:,}{_dated(ranking.dates)}"
     table = Table("#", "skill", "category", "postings", "share", title=title)
     for i, s in enumerate(ranking.skills, 1):
         table.add_row(str(i), s.skill, s.category, f"{s.count:,}", f"{s.share:.1%}")
@@ -138,7 +144,7 @@ def stats_skill(
         return
     console.print(
         f"[bold]{share.skill}[/] ({share.category}): {share.count:,} of {share.total:,} postings "
-        f"= [bold]{share.share:.1%}[/]  [dim]{escape(share.filters.label())}[/]"
+        f"= [bold]{share.share:.1%}[/]  [dim]{escape(share.filters.label())}{_dated(share.dates)}[/]"
     )
     _refs("for example", share.examples)
     if co is not None:
@@ -167,7 +173,8 @@ def stats_compare(
         return
     la, lb = cmp.a.filters.label(), cmp.b.filters.label()
     columns = (f"A: {la} (n={cmp.a.total:,})", f"B: {lb} (n={cmp.b.total:,})", "A − B (pp)")
-    table = Table("skill", *columns, title="Segment comparison")
+    dates = joint_label(((la, cmp.a.dates), (lb, cmp.b.dates)))
+    table = Table("skill", *columns, title="Segment comparison", caption=escape(dates) if dates else None)
     for r in cmp.rows:
         table.add_row(r.skill, f"{r.a_share:.1%} ({r.a_count})", f"{r.b_share:.1%} ({r.b_count})", f"{r.diff_pp:+.1f}")
     console.print(table)
@@ -201,7 +208,7 @@ def stats_pay(
         return
     title = (
         f"Yearly pay · {report.filters.label()} · {report.count:,} of {report.total:,} postings list parseable pay "
-        f"({report.unparsed} unparsed, {report.not_listed} not listed)"
+        f"({report.unparsed} unparsed, {report.not_listed} not listed){_dated(report.dates)}"
     )
     table = Table(*(["group"] if by else []), "currency", "n", "median", "Q1", "Q3", "range", title=title)
     for g in report.groups:
@@ -232,7 +239,7 @@ def stats_companies(
     if as_json:
         _emit(ranking)
         return
-    title = f"Top companies · {ranking.filters.label()} · n = {ranking.total:,}"
+    title = f"Top companies · {ranking.filters.label()} · n = {ranking.total:,}{_dated(ranking.dates)}"
     table = Table("#", "company", "postings", "share", "e.g.", title=title)
     for i, c in enumerate(ranking.companies, 1):
         table.add_row(
@@ -263,7 +270,8 @@ def stats_postings(
     if as_json:
         _emit(listing)
         return
-    _refs(f"{listing.count:,} postings · {listing.filters.label()} (first {len(listing.postings)})", listing.postings)
+    head = f"{listing.count:,} postings · {listing.filters.label()}{_dated(listing.dates)} (first {len(listing.postings)})"
+    _refs(escape(head), listing.postings)
 
 
 def gap_command(
@@ -307,7 +315,9 @@ def gap_command(
         return
     out = console
     out.print(f"[bold]Recognised ({escape(profile.origin)}):[/] {escape(', '.join(report.recognised))}")
-    out.print(f"Target: {escape(report.target)} · {escape(report.filters.label())} · n = {report.total:,} postings")
+    out.print(
+        f"Target: {escape(report.target)} · {escape(report.filters.label())} · n = {report.total:,} postings{_dated(report.dates)}"
+    )
     for i, m in enumerate(report.missing, 1):
         out.print(f"\n[bold]{i}. {m.skill}[/] ({m.category}): {m.count:,} of {m.total:,} postings = [bold]{m.share:.1%}[/]")
         for c in m.citations:

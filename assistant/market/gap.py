@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from assistant.core.embedding import Embedder
 from assistant.core.schema import Hit
 from assistant.errors import IndexMissingError, InputError
+from assistant.market.dates import DateRange
 from assistant.market.filters import MarketFilter, resolve
-from assistant.market.stats import PostingRef, category_of, examples, skill_counts
+from assistant.market.stats import PostingRef, category_of, examples, segment_dates, skill_counts
 from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.store.base import Filter, Match, Store
 from assistant.store.collections import CHUNKS
@@ -98,6 +99,7 @@ class GapReport:
     strengths: list[Strength]
     citations: list[Citation]
     guide: str | None
+    dates: DateRange | None = None  # earliest and latest posted date of the target postings
 
 
 def profile_from_list(taxonomy: Taxonomy, skills: str | Sequence[str]) -> Profile:
@@ -247,4 +249,5 @@ def skill_gap(
     )
     cited = {c.id: c for m in missing for c in m.citations}
     ordered = sorted(cited.values(), key=lambda c: c.source != profile.guide)
-    return GapReport(target, seg.filter, seg.total, profile.skills, missing, strengths, ordered, profile.guide)
+    dates = segment_dates(store, seg)
+    return GapReport(target, seg.filter, seg.total, profile.skills, missing, strengths, ordered, profile.guide, dates)

@@ -13,8 +13,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from assistant.market.dates import DateRange
 from assistant.market.filters import MarketFilter, resolve
-from assistant.market.stats import PostingRef
+from assistant.market.stats import PostingRef, segment_dates
 from assistant.store.base import Store
 from assistant.store.collections import POSTINGS
 from assistant.vocab.compensation import currency_for_country, describe, parse_compensation
@@ -54,6 +55,7 @@ class PayReport:
     filters: MarketFilter
     groups: list[PayStat]
     unparsed_texts: list[str]
+    dates: DateRange | None = None  # earliest and latest posted date of the segment's postings
 
 
 def _stat(group: str | None, currency: str, values: list[float], refs: list[PostingRef]) -> PayStat:
@@ -95,4 +97,15 @@ def pay_stats(store: Store, taxonomy: Taxonomy, flt: MarketFilter = MarketFilter
         key=lambda s: (-s.n, s.group or "", s.currency),
     )
     count = seg.total - len(unparsed) - not_listed
-    return PayReport(by, count, seg.total, count / seg.total, len(unparsed), not_listed, seg.filter, groups, unparsed[:10])
+    return PayReport(
+        by,
+        count,
+        seg.total,
+        count / seg.total,
+        len(unparsed),
+        not_listed,
+        seg.filter,
+        groups,
+        unparsed[:10],
+        segment_dates(store, seg),
+    )

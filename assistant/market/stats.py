@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any, Literal
 
 from assistant.errors import InputError
+from assistant.market.dates import DateRange, date_range
 from assistant.market.filters import ALL_VALUES, MarketFilter, Segment, resolve
 from assistant.store.base import Filter, Match, Store
 from assistant.store.collections import POSTINGS
@@ -51,6 +52,7 @@ class SkillShare:
     share: float
     filters: MarketFilter
     examples: list[PostingRef]
+    dates: DateRange | None = None  # earliest and latest posted date of the segment's postings
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class SkillRanking:
     filters: MarketFilter
     skills: list[SkillStat]
     examples: list[PostingRef]
+    dates: DateRange | None = None  # earliest and latest posted date of the segment's postings
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class CoOccurrence:
     filters: MarketFilter
     items: list[CoSkill]
     examples: list[PostingRef]
+    dates: DateRange | None = None  # earliest and latest posted date of the segment's postings
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class SegmentSummary:
     filters: MarketFilter
     total: int
     examples: list[PostingRef]
+    dates: DateRange | None = None  # earliest and latest posted date of the segment's postings
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,7 @@ class CompanyRanking:
     total: int
     filters: MarketFilter
     companies: list[CompanyStat]
+    dates: DateRange | None = None  # earliest and latest posted date of the segment's postings
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,7 @@ class PostingList:
     share: float
     filters: MarketFilter
     postings: list[PostingRef]
+    dates: DateRange | None = None  # earliest and latest posted date of the segment's postings
 
 
 def examples(store: Store, flt: Filter, k: int = 3) -> list[PostingRef]:
@@ -166,6 +173,11 @@ def examples(store: Store, flt: Filter, k: int = 3) -> list[PostingRef]:
     if k <= 0:
         return []
     return [PostingRef.from_payload(r.payload) for r in islice(store.scroll(POSTINGS, flt, fields=REF_FIELDS, batch=k), k)]
+
+
+def segment_dates(store: Store, seg: Segment) -> DateRange | None:
+    """The earliest and latest posted date of the segment's postings (one facet on the day field)."""
+    return date_range(store, seg.store_filter)
 
 
 def skill_counts(store: Store, flt: Filter) -> dict[str, int]:
@@ -193,7 +205,14 @@ def skill_share(store: Store, taxonomy: Taxonomy, skill: str, flt: MarketFilter 
     with_skill = _with_skill(seg, name)
     count = store.count(POSTINGS, with_skill)
     return SkillShare(
-        name, category_of(taxonomy, name), count, seg.total, count / seg.total, seg.filter, examples(store, with_skill, k)
+        name,
+        category_of(taxonomy, name),
+        count,
+        seg.total,
+        count / seg.total,
+        seg.filter,
+        examples(store, with_skill, k),
+        segment_dates(store, seg),
     )
 
 
@@ -245,7 +264,7 @@ def top_skills(
         SkillStat(s, _category(taxonomy, s, category), c, c / seg.total, examples(store, _with_skill(seg, s), per_row))
         for s, c in rows
     ]
-    return SkillRanking(category, seg.total, seg.filter, stats, examples(store, seg.store_filter))
+    return SkillRanking(category, seg.total, seg.filter, stats, examples(store, seg.store_filter), segment_dates(store, seg))
 
 
 def co_occurrence(
@@ -280,7 +299,9 @@ def co_occurrence(
     ]
     if by == "lift":
         items.sort(key=lambda i: (-round(i.lift, 9), -i.count, i.skill))
-    return CoOccurrence(name, count, seg.total, count / seg.total, seg.filter, items[:n], examples(store, with_skill))
+    return CoOccurrence(
+        name, count, seg.total, count / seg.total, seg.filter, items[:n], examples(store, with_skill), segment_dates(store, seg)
+    )
 
 
 def compare(
@@ -319,8 +340,8 @@ def compare(
         for s in top
     ]
     return Comparison(
-        SegmentSummary(sa.filter, sa.total, examples(store, sa.store_filter)),
-        SegmentSummary(sb.filter, sb.total, examples(store, sb.store_filter)),
+        SegmentSummary(sa.filter, sa.total, examples(store, sa.store_filter), segment_dates(store, sa)),
+        SegmentSummary(sb.filter, sb.total, examples(store, sb.store_filter), segment_dates(store, sb)),
         rows,
     )
 
@@ -338,7 +359,7 @@ def top_companies(
         CompanyStat(name, c, c / seg.total, examples(store, seg.store_filter.and_(Match("company", (name,))), k))
         for name, c in facets
     ]
-    return CompanyRanking(seg.total, seg.filter, companies)
+    return CompanyRanking(seg.total, seg.filter, companies, segment_dates(store, seg))
 
 
 def postings_behind(
@@ -348,4 +369,6 @@ def postings_behind(
     seg = resolve(store, taxonomy, flt)
     selected = _with_skill(seg, taxonomy.resolve(skill)) if skill else seg.store_filter
     count = store.count(POSTINGS, selected) if skill else seg.total
-    return PostingList(count, seg.total, count / seg.total, seg.filter, examples(store, selected, limit))
+    return PostingList(
+        count, seg.total, count / seg.total, seg.filter, examples(store, selected, limit), segment_dates(store, seg)
+    )

@@ -198,28 +198,34 @@ def short_title(title: str, words: int = 8) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+def dated(dates: str | None) -> str:
+    """When the counted postings were posted, as an aside: ` (postings dated 2025-08-01 to 2026-02-27)`."""
+    return f" ({dates})" if dates else ""
+
+
 def figure_lines(fig: Figures, cites: Cites) -> list[str]:
-    """A cited sentence per headline figure and a table with n for the rest."""
+    """A cited sentence per headline figure and a table with n for the rest; the posting dates once, in the first."""
     mark = cites.mark(fig.id)
     lines: list[str] = []
+    stamp = dated(fig.dates)
     if fig.pay:
         head = fig.rows[0]
         lines.append(
-            f"{head.count:,} of {head.total:,} postings ({head.share}) list pay that can be read as a yearly figure, {where(head.postings)} {mark}."
+            f"{head.count:,} of {head.total:,} postings ({head.share}) list pay that can be read as a yearly figure, {where(head.postings)}{stamp} {mark}."
         )
         lines += ["", "| Group | Currency | Median a year | Middle half | n |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {p.group or 'all'} | {p.currency} | {p.median:,} | {p.q1:,}-{p.q3:,} | {p.n:,} |" for p in fig.pay[:10]]
     elif fig.measure.startswith("share"):
-        for r in fig.rows:
+        for i, r in enumerate(fig.rows):
             lines.append(
-                f"**{r.label}** is listed in {r.count:,} of {r.total:,} postings ({r.share}), {where(r.postings)} {mark}."
+                f"**{r.label}** is listed in {r.count:,} of {r.total:,} postings ({r.share}), {where(r.postings)}{stamp if i == 0 else ''} {mark}."
             )
         lines += ["", "| Skill | Postings listing it | Share | n |", "| --- | --- | --- | --- |"]
         lines += [f"| {r.label} | {r.count:,} | {r.share} | {r.total:,} |" for r in fig.rows]
     elif fig.measure.startswith("skill shares in two") and fig.rows:
         a, b = fig.rows[0], fig.rows[1]
         lines.append(
-            f"Skill shares in two sets of postings: {a.postings} (n = {a.total:,}) and {b.postings} (n = {b.total:,}) {mark}:"
+            f"Skill shares in two sets of postings: {a.postings} (n = {a.total:,}) and {b.postings} (n = {b.total:,}){stamp} {mark}:"
         )
         lines += ["", f"| Skill | {a.postings} | {b.postings} |", "| --- | --- | --- |"]
         pairs = zip(fig.rows[::2], fig.rows[1::2], strict=False)
@@ -230,10 +236,13 @@ def figure_lines(fig: Figures, cites: Cites) -> list[str]:
         anchor, rest = (fig.rows[0], fig.rows[1:]) if fig.measure.startswith("skills listed together") else (None, fig.rows)
         if anchor:
             lines.append(
-                f"**{anchor.label}** is listed in {anchor.count:,} of {anchor.total:,} postings ({anchor.share}), {where(anchor.postings)} {mark}."
+                f"**{anchor.label}** is listed in {anchor.count:,} of {anchor.total:,} postings ({anchor.share}), {where(anchor.postings)}{stamp} {mark}."
             )
         base = rest[0] if rest else fig.rows[0]
-        lines.append(f"{fig.measure[0].upper()}{fig.measure[1:]}, {where(base.postings)} (n = {base.total:,} postings) {mark}:")
+        when = f"; {fig.dates}" if fig.dates and not anchor else ""
+        lines.append(
+            f"{fig.measure[0].upper()}{fig.measure[1:]}, {where(base.postings)} (n = {base.total:,} postings{when}) {mark}:"
+        )
         lines += ["", "| Name | Postings | Share |", "| --- | --- | --- |"]
         lines += [f"| {r.label} | {r.count:,} of {r.total:,} | {r.share} |" for r in rest]
     if fig.examples:
@@ -260,7 +269,7 @@ def gap_lines(report: SkillGap, cites: Cites, who: str) -> list[str]:
     lines = [
         "### What to learn",
         f"Skills the target postings ({report.postings}) ask for that {who} does not list yet, by demand"
-        f" (n = {report.total:,} postings) {mark}:",
+        f" (n = {report.total:,} postings{'; ' + report.dates if report.dates else ''}) {mark}:",
         "",
         "| Skill | Postings listing it | Share |",
         "| --- | --- | --- |",
