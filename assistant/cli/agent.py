@@ -43,7 +43,7 @@ def ask_command(
     if as_json:
         result = ask(services, question, model=model)
         data = result.to_json()
-        if explain_it:
+        if explain_it and result.model == MODEL_NAME:
             data["explain"] = _explanation(services, result).to_json()
         print_json(data)
         return
@@ -54,6 +54,7 @@ def ask_command(
         console.print("[bold]How this answer was made[/]")
         if result.model != MODEL_NAME:
             console.print(f"  the model {escape(result.model)} chose its own tools: {', '.join(c.name for c in result.tools)}")
+            return
         for line in _explanation(services, result).lines():
             console.print(f"  {escape(line)}")
 

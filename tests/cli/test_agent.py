@@ -100,3 +100,13 @@ def test_done_job_lookup_lists_real_postings_with_urls(app: typer.Typer, full_in
 def test_done_out_of_scope_question_is_declined_without_citations(app: typer.Typer, full_index: Services) -> None:
     data = _ask_json(app, full_index, "how do I bake sourdough bread?")
     assert data["answer"] == DECLINE and data["citations"] == []
+
+
+def test_ask_explain_shows_how_the_question_was_read(app: typer.Typer, tiny: Services, offline: None) -> None:
+    out = runner.invoke(app, ["ask", "--json", "--explain", "Who is hiring in Berlin with RAG?"], obj=tiny)
+    assert out.exit_code == 0, out.output
+    explained = json.loads(out.stdout)["explain"]
+    assert set(explained["scores"]) == {"search_corpus", "market_stats", "find_jobs", "skill_gap", "decline"}
+    assert {"slot": "skill", "value": "RAG", "from": "skill taxonomy"} in explained["slots"]
+    text = runner.invoke(app, ["ask", "--explain", "Who is hiring in Berlin with RAG?"], obj=tiny)
+    assert text.exit_code == 0 and "How this answer was made" in text.stdout and "tools: " in text.stdout
