@@ -18,6 +18,7 @@ from assistant.core.embedding import Embedder
 from assistant.core.schema import DocType, Posting
 from assistant.core.settings import Settings
 from assistant.errors import InputError
+from assistant.market.dates import date_range, dates_label
 from assistant.market.filters import ALL_VALUES, MarketFilter, resolve, resolve_value
 from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.store.base import Store
@@ -117,6 +118,7 @@ class JobSearch(BaseModel):
     id: str
     postings: str
     matching: int
+    dates: str | None = Field(None, description="When the matching postings were posted; state it with the count.")
     jobs: list[Job]
 
 
@@ -233,14 +235,15 @@ def find_jobs(ctx: RunContext[Deps], query: str, postings: PostingFilter | None 
     jobs = [register_job(deps.evidence, _job(p), p.source) for p in (posting_from_payload(r.payload) for r in records)]
     label = seg.filter.label()
     sid = figure_id("find_jobs", label)
+    dates = dates_label(date_range(deps.store, seg.store_filter))
     deps.evidence.add(
         Evidence(
             id=sid,
             kind="figure",
             source=POSTINGS_SOURCE,
             title="postings matching the filters",
-            text=f"{seg.total:,} postings match {label}",
+            text="\n".join([*([dates] if dates else []), f"{seg.total:,} postings match {label}"]),
         )
     )
     deps.evidence.allow_count(len(jobs))
-    return JobSearch(id=sid, postings=label, matching=seg.total, jobs=jobs)
+    return JobSearch(id=sid, postings=label, matching=seg.total, dates=dates, jobs=jobs)

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assistant.market.dates import ISO_DATE
+
 EvidenceKind = Literal["passage", "figure", "posting"]
 
 # Numbers as written in prose and tables: 1,765 / 12.5 / 40.
@@ -72,10 +74,11 @@ class EvidenceRegistry:
     percents: set[float] = field(default_factory=set)
 
     def add(self, evidence: Evidence) -> Evidence:
-        """Register evidence (idempotent by id) and the numbers its text states."""
+        """Register evidence (idempotent by id) and the numbers its text states; a date's digits are no such number."""
         self.items.setdefault(evidence.id, evidence)
-        self.numbers |= numbers_in(evidence.text)
-        self.percents |= {float(m) for m in PERCENT.findall(evidence.text)}
+        figures = ISO_DATE.sub(" ", evidence.text)
+        self.numbers |= numbers_in(figures)
+        self.percents |= {float(m) for m in PERCENT.findall(figures)}
         return evidence
 
     def allow_share(self, share: float) -> None:

@@ -14,7 +14,7 @@ from assistant.agent.evidence import Evidence, EvidenceRegistry, figure_id, pass
 from assistant.errors import InputError
 from assistant.market import gap
 from assistant.market import stats as market
-from assistant.market.dates import ISO_DATE, dates_label, joint_label
+from assistant.market.dates import dates_label, joint_label
 from assistant.market.filters import MarketFilter
 from assistant.market.pay import pay_stats
 from assistant.store.collections import CHUNKS
@@ -63,14 +63,6 @@ def _row(reg: EvidenceRegistry, label: str, count: int, total: int, postings: st
     return FigureRow(label=label, count=count, total=total, share=pct(count / total), postings=postings)
 
 
-def register_figure(reg: EvidenceRegistry, evidence: Evidence) -> None:
-    """Register a figure's evidence; the digits of the dates it states are not figures a model may state as counts."""
-    # The numbers are registered from the text without its dates, the evidence kept (and quoted) with them.
-    # No read-modify-write of the registry's sets: tools of one model response run in parallel threads.
-    reg.add(evidence.model_copy(update={"text": ISO_DATE.sub(" ", evidence.text)}))
-    reg.items[evidence.id] = evidence
-
-
 def _figures(
     reg: EvidenceRegistry,
     measure: str,
@@ -89,7 +81,7 @@ def _figures(
         f"{p.group or 'all'} ({p.currency}): median {p.median:,} a year, middle half {p.q1:,}-{p.q3:,}, n = {p.n:,} postings"
         for p in pay or []
     ]
-    register_figure(reg, Evidence(id=fid, kind="figure", source=POSTINGS_SOURCE, title=measure, text="\n".join(lines)))
+    reg.add(Evidence(id=fid, kind="figure", source=POSTINGS_SOURCE, title=measure, text="\n".join(lines)))
     return Figures(id=fid, measure=measure, dates=dates, rows=rows, pay=pay or [], examples=examples)
 
 
@@ -296,9 +288,8 @@ def skill_gap(
     lines = [dates] if dates else []
     lines += [f"{m.skill}: {m.count:,} of {m.total:,} postings ({m.share}) — {label}" for m in missing]
     lines += [f"{s.label}: {s.count:,} of {s.total:,} postings ({s.share}) — {label} (already have)" for s in strengths]
-    register_figure(
-        reg,
-        Evidence(id=gid, kind="figure", source=POSTINGS_SOURCE, title=f"skill gap for {profile.origin}", text="\n".join(lines)),
+    reg.add(
+        Evidence(id=gid, kind="figure", source=POSTINGS_SOURCE, title=f"skill gap for {profile.origin}", text="\n".join(lines))
     )
     return SkillGap(
         id=gid,

@@ -283,7 +283,10 @@ def gap_lines(report: SkillGap, cites: Cites, who: str) -> list[str]:
 
 def job_lines(found: JobSearch, cites: Cites) -> list[str]:
     """How many postings match, then the closest ones with company, place and link."""
-    lines = [f"{found.matching:,} postings match {found.postings} {cites.mark(found.id)}. The closest to your question:", ""]
+    lines = [
+        f"{found.matching:,} postings match {found.postings}{dated(found.dates)} {cites.mark(found.id)}. The closest to your question:",
+        "",
+    ]
     for j in found.jobs:
         place = f", {j.city}" if j.city else ""
         link = f" — {j.url}" if j.url else ""

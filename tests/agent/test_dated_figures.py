@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from assistant.agent.corpus_tools import Deps, PostingFilter
+from assistant.agent.corpus_tools import Deps, PostingFilter, find_jobs
 from assistant.agent.evidence import Evidence, EvidenceRegistry
 from assistant.agent.grounding import Answer, Citation, problems
-from assistant.agent.market_tools import FigureRow, Figures, market_stats, register_figure, skill_gap
-from assistant.offline.compose import Cites, figure_lines
+from assistant.agent.market_tools import FigureRow, Figures, market_stats, skill_gap
+from assistant.offline.compose import Cites, figure_lines, job_lines
 from assistant.services import Services
 
 
@@ -49,7 +49,7 @@ def test_the_skill_gap_states_its_dates(tiny: Services) -> None:
 def test_the_digits_of_a_date_are_no_count_a_model_may_state() -> None:
     reg = EvidenceRegistry()
     text = "postings dated 2025-08-01 to 2026-02-27\nRAG: 12 of 40 postings (30.0%) — all postings"
-    register_figure(reg, Evidence(id="stat:1", kind="figure", source="postings index", title="t", text=text))
+    reg.add(Evidence(id="stat:1", kind="figure", source="postings index", title="t", text=text))
     assert reg.get("stat:1").text == text  # type: ignore[union-attr]  # quoted with its dates
     assert reg.known_count(12) and reg.known_count(40)
     assert not reg.known_count(27) and not reg.known_count(2026)
@@ -74,3 +74,11 @@ def test_the_offline_answer_says_the_dates_once_per_figure() -> None:
     assert "across all postings (postings dated 2026-01-05 to 2026-02-27) [1]." in text
     undated = fig.model_copy(update={"dates": None})
     assert "dated" not in "\n".join(figure_lines(undated, Cites()))
+
+
+def test_a_job_lookup_states_the_dates_of_the_postings_it_counts(tiny: Services) -> None:
+    ctx = _ctx(tiny)
+    found = find_jobs(ctx, "AI engineer", PostingFilter(city="Berlin"))
+    assert found.dates == "postings dated 2026-02-10"
+    assert ctx.deps.evidence.get(found.id).text.startswith("postings dated 2026-02-10\n")  # type: ignore[union-attr]
+    assert "(postings dated 2026-02-10)" in job_lines(found, Cites())[0]
