@@ -46,10 +46,15 @@ def config(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] 
 
 @app.command()
 def prepare(ctx: typer.Context) -> None:
-    """Assemble the offline embedding model in the data dir and check that it loads."""
+    """Assemble the offline embedding model in the data dir, check that it loads, and train the question router."""
+    from assistant.offline.router import router_for
+
     services = services_of(ctx)
     embedder = services.embedder
     console.print(f"embedding model ready: {embedder.name} ({embedder.dim}-d), files under {services.settings.models_dir}")
+    # Trained here once, so the first question a user asks does not wait for it.
+    router_for(embedder, services.settings.models_dir)
+    console.print(f"question router ready, kept under {services.settings.models_dir}")
 
 
 def main(args: list[str] | None = None, obj: Services | None = None) -> None:

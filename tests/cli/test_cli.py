@@ -75,3 +75,16 @@ def test_missing_index_is_a_clear_message_not_a_traceback(tmp_path: Path) -> Non
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "info"], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "make ingest" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_prepare_trains_the_question_router_into_the_models_dir(tmp_path: Path, child_cli: Any, models_dir: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "models").mkdir()
+    for f in models_dir.iterdir():  # the assembled model, without any router a session trained before
+        if not f.name.startswith("router-"):
+            (data / "models" / f.name).symlink_to(f)
+    proc = child_cli.run(["prepare"], child_cli.env(data, tmp_path), tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "question router ready" in proc.stdout
+    assert len(list((data / "models").glob("router-*.npz"))) == 1
