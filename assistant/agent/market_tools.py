@@ -17,7 +17,6 @@ from assistant.market import stats as market
 from assistant.market.dates import dates_label, joint_label
 from assistant.market.filters import MarketFilter
 from assistant.market.pay import pay_stats
-from assistant.store.collections import CHUNKS
 from assistant.vocab.terms import GapTarget, Measure, PayGroupBy, SkillCategory
 
 
@@ -259,24 +258,27 @@ def skill_gap(
         raise ModelRetry(str(exc)) from exc
     label = f"{target}: {report.filters.label()}"
     passages: dict[str, Passage] = {}
-    # gap.py quotes passages shortened and flattened; the model gets each chunk's full text.
-    full = {r.id: str(r.payload.get("text", "")) for r in deps.store.retrieve(CHUNKS, [c.id for c in report.citations])}
     for c in report.citations:
         p = Passage(
-            id=passage_id(c.id),
+            id=passage_id(c.chunk_id),
             source=c.source,
             title=c.title,
             section=c.section,
+            page=c.page,
             url=c.url,
             doc_type=c.doc_type,
-            score=0.0,
-            text=full.get(c.id) or c.quote.rstrip("…"),
+            score=round(c.score, 4),
+            text=c.text,
         )
         reg.add(Evidence(id=p.id, kind="passage", source=p.source, title=p.title, section=p.section, url=p.url, text=p.text))
         passages[p.id] = p
     missing = [
         GapRow(
-            skill=m.skill, count=m.count, total=m.total, share=pct(m.share), learn_from=[passage_id(c.id) for c in m.citations]
+            skill=m.skill,
+            count=m.count,
+            total=m.total,
+            share=pct(m.share),
+            learn_from=[passage_id(c.chunk_id) for c in m.citations],
         )
         for m in report.missing
     ]

@@ -15,9 +15,11 @@ from PIL import Image
 
 from assistant.agent.evidence import pct
 from assistant.ask import AskResult, SourceRef
+from assistant.core.schema import Hit
+from assistant.core.sentences import quote
 from assistant.errors import AssistantError
 from assistant.market.dates import DateRange
-from assistant.market.gap import Citation, GapReport
+from assistant.market.gap import GapReport
 from assistant.market.pay import PayReport
 from assistant.market.stats import Comparison, PostingList, PostingRef, SkillRanking
 
@@ -97,12 +99,16 @@ def postings_html(result: PostingList) -> str:
     return head + posting_items(result.postings)
 
 
-def citation_block(c: Citation) -> str:
+# A learning passage beside a skill gap is quoted at more length than an answer's citation.
+GAP_QUOTE_CHARS = 400
+
+
+def citation_block(c: Hit) -> str:
     """A guide passage: title and section linked to its public url, the quote in an expandable block."""
     where = f" — {escape(c.section)}" if c.section else ""
     return (
         f"<details class='ca-cite'><summary>{link(c.url, c.title)}{where}</summary>"
-        f"<blockquote>{escape(c.quote)}</blockquote><p class='ca-muted'>{escape(c.source)}</p></details>"
+        f"<blockquote>{escape(quote(c.text, GAP_QUOTE_CHARS))}</blockquote><p class='ca-muted'>{escape(c.source)}</p></details>"
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from pydantic import BaseModel
 from rich.markup import escape
 from rich.table import Table
 
@@ -33,11 +34,15 @@ Plot = Annotated[Optional[Path], typer.Option("--plot", help="Also write a bar c
 
 
 def jsonable(obj: Any) -> Any:
-    """A result dataclass as JSON-ready data: filters as their set fields, floats rounded to 4 places."""
+    """A result (dataclasses, records) as JSON-ready data: filters as their set fields, floats rounded to 4 places."""
     if isinstance(obj, MarketFilter):
         return obj.as_dict()
     if is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, BaseModel):
+        return jsonable(obj.model_dump())
+    if isinstance(obj, dict):
+        return {k: jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [jsonable(x) for x in obj]
     if isinstance(obj, float):

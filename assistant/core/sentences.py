@@ -35,3 +35,9 @@ def _answers_something(sentence: str) -> bool:
         return False
     letters = sum(ch.isalpha() or ch.isspace() for ch in sentence)
     return letters >= 0.8 * len(sentence)
+
+
+def quote(text: str, chars: int = 300) -> str:
+    """A passage as a citation shows it: on one line, at most `chars` characters, a cut marked with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= chars else flat[: chars - 1].rstrip() + "…"

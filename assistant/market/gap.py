@@ -36,7 +36,6 @@ TARGETS: dict[str, str | None] = {
     "ml-first": "ml-first",
 }
 GUIDE_DOC_TYPES = ["learning_path", "role_guide"]
-QUOTE_CHARS = 400
 # Skills looked up at once: store searches release the GIL, and 2 cores is the smallest machine served.
 LOOKUP_THREADS = 2
 
@@ -51,19 +50,6 @@ class Profile:
 
 
 @dataclass(frozen=True)
-class Citation:
-    """A guide passage that explains how to learn a skill."""
-
-    id: str
-    source: str
-    title: str
-    section: str
-    url: str | None
-    doc_type: str
-    quote: str
-
-
-@dataclass(frozen=True)
 class GapSkill:
     """A skill the person lacks: its demand in the target segment, how to learn it, who asks for it."""
 
@@ -72,7 +58,7 @@ class GapSkill:
     count: int
     total: int
     share: float
-    citations: list[Citation]
+    citations: list[Hit]
     examples: list[PostingRef]
 
 
@@ -97,7 +83,7 @@ class GapReport:
     recognised: list[str]
     missing: list[GapSkill]
     strengths: list[Strength]
-    citations: list[Citation]
+    citations: list[Hit]
     guide: str | None
     dates: DateRange | None = None  # earliest and latest posted date of the target postings
 
@@ -178,18 +164,12 @@ def target_filter(target: str, city: str | None = None, level: str | None = None
     return MarketFilter(ai_type=TARGETS[key], city=city, level=level)
 
 
-def _citation(hit: Hit) -> Citation:
-    quote = " ".join(hit.text.split())
-    quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return Citation(hit.chunk_id, hit.source, hit.title, hit.section, hit.url, hit.doc_type, quote)
-
-
 def learn_query(skill: str) -> str:
     """The search query for passages on learning a skill."""
     return f"how to learn {skill}"
 
 
-def guide_passages(store: Store, embedder: Embedder, skill: str, guide: str | None, n: int = 2) -> list[Citation]:
+def guide_passages(store: Store, embedder: Embedder, skill: str, guide: str | None, n: int = 2) -> list[Hit]:
     """Up to n passages on learning the skill: the background's guide first, then learning paths and role guides."""
     query = learn_query(skill)
     hits: list[Hit] = []
@@ -197,7 +177,7 @@ def guide_passages(store: Store, embedder: Embedder, skill: str, guide: str | No
         hits += search(store, embedder, query, flt=Filter(must=(Match("source", (guide,)),)), limit=1)
     hits += search(store, embedder, query, flt=chunk_filter(doc_types=GUIDE_DOC_TYPES), limit=n)
     unique = {h.chunk_id: h for h in hits}
-    return [_citation(h) for h in list(unique.values())[:n]]
+    return list(unique.values())[:n]
 
 
 def skill_gap(
@@ -247,7 +227,7 @@ def skill_gap(
         (Strength(s, category_of(taxonomy, s), demand[s], seg.total, demand[s] / seg.total) for s in have if demand.get(s)),
         key=lambda st: (-st.count, st.skill),
     )
-    cited = {c.id: c for m in missing for c in m.citations}
+    cited = {c.chunk_id: c for m in missing for c in m.citations}
     ordered = sorted(cited.values(), key=lambda c: c.source != profile.guide)
     dates = segment_dates(store, seg)
     return GapReport(target, seg.filter, seg.total, profile.skills, missing, strengths, ordered, profile.guide, dates)

@@ -12,6 +12,7 @@ from assistant.agent.evidence import EvidenceKind, EvidenceRegistry
 from assistant.agent.market_tools import Figures, SkillGap
 from assistant.ask import QUOTE_CHARS, AskResult
 from assistant.core.secrets import redact
+from assistant.core.sentences import quote
 
 
 class Citation(BaseModel):
@@ -79,12 +80,6 @@ class AnswerResult(BaseModel):
     model: str
 
 
-def quote(text: str) -> str:
-    """A citation's quote: the text on one line, at most QUOTE_CHARS characters (as `assistant ask --json` gives)."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1].rstrip() + "…"
-
-
 def citations(registry: EvidenceRegistry) -> list[Citation]:
     """A citation for everything one tool call registered, in the order it was registered."""
     # Figures keep their whole text (one line per row with its n and filters); passages and postings a quote.
@@ -96,7 +91,7 @@ def citations(registry: EvidenceRegistry) -> list[Citation]:
             title=e.title,
             section=e.section,
             url=e.url,
-            quote=e.text if e.kind == "figure" else quote(e.text),
+            quote=e.text if e.kind == "figure" else quote(e.text, QUOTE_CHARS),
         )
         for e in registry.items.values()
     ]
