@@ -236,5 +236,6 @@ def test_markdown_inline_markup_of_any_shape_loads_in_linear_time(pattern: list[
     unit = "".join(pattern)
     line = (unit * (size // len(unit) + 1))[:size]
     outcome = hostile.load_files({"long.md": f"# Title\n\nBody {line}\n".encode()}, time_limit=5)
-    assert "long.md" in outcome.loaded, outcome.refused
+    # Parsed in full; a line that is one word repeated is then refused for that (issue 18), never for time.
+    assert "long.md" in outcome.loaded or "of its words are" in outcome.refused.get("long.md", ""), outcome.refused
     assert outcome.seconds < 5, f"{outcome.seconds:.1f} s for {size:,} characters of {unit!r}"
