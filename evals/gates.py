@@ -95,9 +95,7 @@ def generalisation_targets(dev: Measures, test: Measures) -> list[Gate]:
     for name in ("key_fact_recall", "citation_precision", "hybrid_mrr5"):
         d, t = dev.get(name), test.get(name)
         value = None if d is None or t is None else d - t
-        out.append(
-            Gate(name=f"test trails dev: {name.replace('_', ' ')}", value=value, threshold=MAX_TEST_GAP, op="<=", enforced=False)
-        )
+        out.append(Gate(name=f"test trails dev: {LABELS[name]}", value=value, threshold=MAX_TEST_GAP, op="<=", enforced=False))
     return out
 
 
