@@ -23,47 +23,8 @@ from assistant.vocab.roles import ROLES
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*")
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "become",
-        "by",
-        "can",
-        "do",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "into",
-        "is",
-        "it",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "should",
-        "so",
-        "the",
-        "this",
-        "to",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
+    "a an and are as at be become by can do for from how i in into is it me my of on or should so the "
+    "this to what when where which who why will with you your".split()
 )
 
 
