@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,10 +12,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import agent, corpus
 from assistant.cli.market import gap_command, stats_app
-from assistant.core.settings import Settings
 from assistant.services import Services
-from assistant.store.server import ServerStore
-from assistant.vocab.skills import Taxonomy
 
 runner = CliRunner()
 APP = typer.Typer()
@@ -27,14 +23,9 @@ agent.register(APP)
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory, fake_embedder: Callable[..., Any], market_data: Any) -> Iterator[Services]:
+def services(market_services: Services) -> Services:
     """The ten market postings: 1-5 posted 2026-01-10, 6-10 (New York 2, London 3) posted 2026-02-05."""
-    store = ServerStore.memory()
-    embedder = fake_embedder(16)
-    market_data.fill(store, Taxonomy.load(), embedder, chunks=True)
-    s = Services(Settings(data_dir=tmp_path_factory.mktemp("data")), store=store, embedder=embedder)
-    yield s
-    s.close()
+    return market_services
 
 
 def _json(services: Services, *args: str) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,8 @@ import typer
 from typer.testing import CliRunner, Result
 
 from assistant.cli.market import gap_command, stats_app
-from assistant.core.settings import Settings
 from assistant.errors import InputError
 from assistant.services import Services
-from assistant.store.server import ServerStore
-from assistant.vocab.skills import Taxonomy
 
 # The commands as cli.py mounts them; Services come in as the context object.
 APP = typer.Typer()
@@ -25,13 +21,9 @@ APP.command("gap")(gap_command)
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory, fake_embedder: Callable[..., Any], market_data: Any) -> Iterator[Services]:
-    store = ServerStore.memory()
-    embedder = fake_embedder(16)
-    market_data.fill(store, Taxonomy.load(), embedder, chunks=True)
-    s = Services(Settings(data_dir=tmp_path_factory.mktemp("data")), store=store, embedder=embedder)
-    yield s
-    s.close()
+def services(market_services: Services) -> Services:
+    """The market postings in a qdrant-client store, for the stats and gap commands."""
+    return market_services
 
 
 def run(services: Services, *args: str) -> Result:
