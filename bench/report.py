@@ -219,34 +219,34 @@ def _scale(r: dict[str, Any]) -> str:
     sc = r.get("scale")
     if not sc:
         return ""
-    stat_names = list(sc["steps"][0]["stats"])
-    rows = [
-        [
-            f"{st['chunks']:,}",
-            f"{st['postings']:,}",
-            st["upsert_points_per_s"],
-            *_lat(st["hybrid"])[:2],
-            *_lat(st["hybrid_guides_filter"])[:2],
-            *[st["stats"][n]["p95_ms"] for n in stat_names],
-            st["disk_mb"],
-        ]
-        for st in sc["steps"]
-    ]
-    header = [
-        "chunks",
-        "postings",
-        "upsert points/s",
-        "hybrid p50 ms",
-        "p95",
-        "filtered p50",
-        "p95",
-        *[f"{n} p95" for n in stat_names],
-        "disk MB",
-    ]
-    return (
-        f"### Scale (synthetic, Qdrant Edge; random vectors, real payloads and BM25 vectors; {sc['queries']} real queries)\n\n"
-        + table(header, rows)
-    )
+    steps = sc["steps"]
+    stat_names = list(steps[0]["stats"])
+    graphs = "recall_at_10" in steps[0]
+    rows = []
+    for st in steps:
+        row = [f"{st['chunks']:,}", f"{st['postings']:,}", st["upsert_points_per_s"]]
+        if graphs:
+            row.append(st["graph_build_s"] if st["hnsw"] else "exact")
+        row += [*_lat(st["hybrid"])[:2], *_lat(st["hybrid_guides_filter"])[:2]]
+        if graphs:
+            exact, recall = st["exact"], st["recall_at_10"]
+            row += [exact["hybrid"]["p95_ms"], exact["hybrid_guides_filter"]["p95_ms"], recall["hybrid"], recall["dense"]]
+        row += [*[st["stats"][n]["p95_ms"] for n in stat_names], st["disk_mb"]]
+        rows.append(row + ([st["rss_mb"], st.get("rss_anon_mb", "")] if graphs else []))
+    header = ["chunks", "postings", "upsert points/s", *(["graph build s"] if graphs else [])]
+    header += ["hybrid p50 ms", "p95", "filtered p50", "p95"]
+    header += ["exact p95", "exact filtered p95", "recall@10 hybrid", "recall@10 dense"] if graphs else []
+    header += [*[f"{n} p95" for n in stat_names], "disk MB", *(["RSS MB", "RSS without mapped files"] if graphs else [])]
+    vectors = "dense vectors: real ones jittered" if graphs else "random vectors"
+    title = f"### Scale (synthetic, Qdrant Edge; {vectors}, real payloads and BM25 vectors; {sc['queries']} real queries)"
+    note = ""
+    if graphs:
+        note = (
+            f"\n\nFrom {sc['hnsw_min_points']:,} chunks the chunks' HNSW graph is built after the step's upserts "
+            "(`graph build s`: the whole optimizer run; below that the collection is searched exactly). Exact columns "
+            "compare every vector on the same index; recall@10 is the share of exact search's top 10 the graph also returns."
+        )
+    return f"{title}\n\n" + table(header, rows) + note
 
 
 def _cost(r: dict[str, Any]) -> str:

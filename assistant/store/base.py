@@ -157,12 +157,18 @@ class Store(Protocol):
         prefetch_limit: int = 50,
         partitions: Sequence[Partition] = (),
         rrf_k: int = RRF_K,
+        exact: bool = False,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse).
 
         With partitions, each vector is prefetched within each partition and the prefetches are
         fused with weighted RRF, so one large slice (e.g. job postings) cannot crowd out the rest.
+        `exact` compares the query with every point instead of walking the HNSW graph (for measuring recall).
         """
+        ...
+
+    def optimize(self, name: str) -> bool:
+        """Build the collection's HNSW graph after a bulk write if the store leaves that to the caller; True if it did."""
         ...
 
     def count(self, name: str, flt: Filter | None = None) -> int:

@@ -8,7 +8,7 @@ from typing import Any, cast
 import numpy as np
 import qdrant_edge as qe
 
-from assistant.store.base import DENSE, SPARSE, Condition, Filter, Point, Range, Scalar, SparseVec
+from assistant.store.base import DENSE, SPARSE, CollectionSpec, Condition, Filter, Point, Range, Scalar, SparseVec
 
 SCHEMA = {
     "keyword": qe.PayloadSchemaType.Keyword,
@@ -16,6 +16,19 @@ SCHEMA = {
     "float": qe.PayloadSchemaType.Float,
     "bool": qe.PayloadSchemaType.Bool,
 }
+
+
+def shard_config(spec: CollectionSpec, indexing_threshold_kb: int) -> qe.EdgeConfig:
+    """A new shard's config: cosine dense and IDF-weighted BM25 vectors, no WAL, the optimizer's indexing threshold."""
+    dense = {DENSE: qe.EdgeVectorParams(size=spec.dense_size, distance=qe.Distance.Cosine)} if spec.dense_size else None
+    sparse = {SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)} if spec.sparse else None
+    optimizers = qe.EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb)
+    return qe.EdgeConfig(vectors=dense, sparse_vectors=sparse, wal_enabled=False, optimizers=optimizers)
+
+
+def search_params(exact: bool, hnsw_ef: int) -> qe.SearchParams:
+    """Every vector compared (exact), or the HNSW graph walked with `hnsw_ef` candidates where a segment has one."""
+    return qe.SearchParams(exact=True) if exact else qe.SearchParams(hnsw_ef=hnsw_ef)
 
 
 def _match_one(key: str, value: Scalar) -> Any:

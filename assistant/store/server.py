@@ -228,6 +228,7 @@ class ServerStore:
         prefetch_limit: int = 50,
         partitions: Sequence[Partition] = (),
         rrf_k: int = RRF_K,
+        exact: bool = False,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
         queries: list[tuple[Any, str]] = []
@@ -237,14 +238,15 @@ class ServerStore:
             queries.append((qm.SparseVector(indices=sparse.indices, values=sparse.values), SPARSE))
         if not queries:
             raise ValueError("query needs a dense or a sparse vector")
-        where = to_filter(flt)
-        args: dict[str, Any] = {"query_filter": where, "limit": limit, "with_payload": True}
+        # Local mode always compares every vector (and warns about search params).
+        where, params = to_filter(flt), qm.SearchParams(exact=True) if exact and not self._local else None
+        args: dict[str, Any] = {"query_filter": where, "limit": limit, "with_payload": True, "search_params": params}
         if len(queries) == 1 and not partitions:
             args |= {"query": queries[0][0], "using": queries[0][1]}
         else:
             parts = partitions or (Partition(Filter()),)
             prefetch = [
-                qm.Prefetch(query=q, using=using, limit=prefetch_limit, filter=to_filter(p.flt.merge(flt)))
+                qm.Prefetch(query=q, using=using, limit=prefetch_limit, filter=to_filter(p.flt.merge(flt)), params=params)
                 for p in parts
                 for q, using in queries
             ]
@@ -252,6 +254,10 @@ class ServerStore:
             args |= {"prefetch": prefetch, "query": qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=weights))}
         response = self._call("query", name, self._client.query_points, name, **args)
         return [Record(str(p.id), p.payload or {}, p.score) for p in response.points]
+
+    def optimize(self, name: str) -> bool:
+        """Nothing to do: the server's optimizer builds the HNSW graph in the background as points arrive."""
+        return False
 
     def count(self, name: str, flt: Filter | None = None) -> int:
         """Exact number of points the filter selects."""

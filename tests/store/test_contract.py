@@ -358,3 +358,14 @@ def test_partition_weight_lifts_a_slice_over_a_closer_match(docs: Store) -> None
     assert names(plain)[0] == "a"
     assert NAME[lifted[0].id] in {"b", "c", "d"}
     assert sorted(names(lifted)) == sorted(names(plain))
+
+
+def test_exact_search_and_optimize_keep_the_results(docs: Store) -> None:
+    def hybrid(exact: bool = False) -> list[str]:
+        return names(docs.query(COL, dense=QUERY_DENSE, sparse=QUERY_SPARSE, limit=5, exact=exact))
+
+    before = hybrid()
+    assert hybrid(exact=True) == before
+    # Five points: Qdrant Edge keeps searching them exactly, and a server's optimizer needs no call.
+    assert docs.optimize(COL) is False
+    assert hybrid() == before
