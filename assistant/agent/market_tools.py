@@ -19,6 +19,9 @@ from assistant.market.filters import MarketFilter
 from assistant.market.pay import pay_stats
 from assistant.vocab.terms import GapTarget, Measure, PayGroupBy, SkillCategory
 
+# What a ranking of the skills the caller named is called (a kind's or a maker's products).
+RANKED_AMONG = "most listed of the skills asked"
+
 
 class FigureRow(BaseModel):
     """One figure: `count` of `total` postings in `postings` have `label`; `share` = count / total."""
@@ -118,8 +121,9 @@ def market_stats(
     Args:
         measure: skill_share: share of postings listing each of `skills`; top_skills: most listed skills;
             co_occurrence: skills listed together with skills[0]; compare: skill shares in `postings` vs `versus`;
+            top_skills with `skills`: those skills ranked, e.g. the products of one kind (vector databases);
             top_companies: companies with the most postings; pay: median yearly pay with n.
-        skills: Skill names, e.g. ["Kubernetes", "RAG"] (for skill_share and co_occurrence).
+        skills: Skill names, e.g. ["Kubernetes", "RAG"] (for skill_share and co_occurrence; for top_skills, rank these).
         postings: Which postings to count (default: all).
         versus: The second set of postings, for compare.
         category: For top_skills and compare, one skill category: genai, ml, web, databases, data, cloud, ops, languages, domains, other.
@@ -144,10 +148,10 @@ def market_stats(
                 dates=dates_label(shares[0].dates if shares else None),
             )
         if measure == "top_skills":
-            rank = market.top_skills(*args, seg, n=n, category=category)
+            rank = market.top_skills(*args, seg, n=n, category=category, among=skills or None)
             return _figures(
                 reg,
-                "most listed skills",
+                RANKED_AMONG if skills else "most listed skills",
                 [_row(reg, s.skill, s.count, rank.total, rank.filters.label()) for s in rank.skills],
                 [],
                 dates=dates_label(rank.dates),

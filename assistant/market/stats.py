@@ -8,6 +8,7 @@ postings into Python; only example postings are scrolled, a few at a time.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Literal
@@ -253,11 +254,13 @@ def top_skills(
     n: int = 20,
     category: str | None = None,
     k: int = 0,
+    among: Iterable[str] | None = None,
 ) -> SkillRanking:
-    """The n most listed skills in the segment (a facet on `skills`), optionally in one category."""
+    """The n most listed skills in the segment (a facet on `skills`), optionally in one category or `among` some skills."""
     _check_category(category)
+    names = None if among is None else {taxonomy.resolve(s) for s in among}
     seg = resolve(store, taxonomy, flt)
-    rows = list(_counts(store, taxonomy, seg.store_filter, category).items())[:n]
+    rows = [(s, c) for s, c in _counts(store, taxonomy, seg.store_filter, category).items() if names is None or s in names][:n]
     # Domains are not in the `skills` index, so they have no example postings of their own.
     per_row = 0 if category == "domains" else k
     stats = [

@@ -290,5 +290,6 @@ def job_lines(found: JobSearch, cites: Cites) -> list[str]:
     for j in found.jobs:
         place = f", {j.city}" if j.city else ""
         link = f" — {j.url}" if j.url else ""
-        lines.append(f"- **{j.title}** at {j.company}{place}{link} {cites.mark(j.id)}")
+        named = f" ({j.named})" if j.named else ""
+        lines.append(f"- **{j.title}** at {j.company}{place}{named}{link} {cites.mark(j.id)}")
     return [*lines, ""]

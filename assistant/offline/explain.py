@@ -52,7 +52,10 @@ def explain(services: Services, question: str, earlier: list[str] | None = None,
     slots: list[tuple[str, str, str]] = []
     if s.background:
         slots.append(("background", s.background, f"role named as '{written.get('background', '')}'"))
-    slots += [("skill", skill, "skill taxonomy") for skill in s.skills]
+    by_name = {x.skills[0] for x in s.sets if len(x.skills) == 1}
+    slots += [("skill", skill, "skill taxonomy") for skill in s.skills if skill not in by_name]
+    # Skills named by their kind or maker: "vector db → kind: vector database → Pinecone, …", "Meta's models → Llama (maker)".
+    slots += [("skill" if len(x.skills) == 1 else "skills", x.describe(), f"skill taxonomy, {x.by} {x.name}") for x in s.sets]
     slots += [
         (f.slot, f.value, f"postings index, {f.how}" + ("" if f.written == f.value else f" of '{f.written}'")) for f in s.readings
     ]

@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from assistant.offline.gazetteer import Found, Gazetteer
+from assistant.offline.gazetteer import Found, Gazetteer, key
 from assistant.offline.router import Route, Router, ToolName
 from assistant.vocab.backgrounds import load_backgrounds
+from assistant.vocab.kinds import SkillSet
 from assistant.vocab.roles import ROLES
+from assistant.vocab.skill_words import SkillWords, skill_words
 from assistant.vocab.skills import Taxonomy
 from assistant.vocab.terms import Measure
 
@@ -30,6 +32,8 @@ SKILL_WORDS = re.compile(
     r"\b(skills?|tools?|technolog\w*|stack|frameworks?|librar\w+|languages?|databases?|clouds?|platforms?|vector (db|store)s?)\b",
     _I,
 )
+# Asking which one: "which vector db", "top cloud providers", "the most popular tracker" (not "how many").
+CHOICE_WORDS = re.compile(r"\b(which|top|leading|popular|rank(s|ed|ing)?|favou?rite|best|preferred|dominant)\b", _I)
 COMPANY_WORDS = re.compile(r"\b(companies|employers|who posts?|posted the most)\b", _I)
 FOLLOW_UP = re.compile(r"^\s*(and|so|then|also|now|what about|how about|same for|what if)\b", _I)
 ANAPHORA = re.compile(r"\b(that|they|them|it|those|these|this|there|my)\b", _I)
@@ -44,15 +48,6 @@ LEVELS = {
     "Mid": re.compile(r"\bmid[- ]level\b", _I),
 }
 REMOTE = re.compile(r"\bremote\b", _I)
-CATEGORY_WORDS = {
-    "cloud": r"cloud",
-    "databases": r"databases?",
-    "languages": r"(programming )?languages?",
-    "ops": r"(dev|ml|llm)?ops",
-    "genai": r"gen ?ai|llm",
-    "data": r"data (tools|skills)",
-    "web": r"web",
-}
 # "in Berlin", "in New York": a capitalised place after a preposition.
 PLACE = re.compile(r"\b(?:in|near|around|based in)\s+((?:[A-Z][\w'-]+|[A-Z]{2,})(?:\s+[A-Z][\w'-]+)*)")
 # Capitalised names that are not companies even when they look like one.
@@ -122,10 +117,18 @@ class Slots:
     spans: tuple[tuple[str, str], ...] = ()  # (slot, text as written)
     country: str | None = None
     readings: tuple[Found, ...] = ()  # places and employers as the postings list them, and how each was written
+    sets: tuple[SkillSet, ...] = ()  # skills named by their kind or maker ("vector db", "Meta's models")
 
-    def resolved(self) -> list[str]:
-        """The names read as another one the postings list ("NYC → New York (other name)")."""
-        return [f.describe() for f in self.readings if f.how != "as listed"]
+    @property
+    def groups(self) -> tuple[SkillSet, ...]:
+        """The kinds and makers that stand for several products, to be ranked."""
+        return tuple(s for s in self.sets if len(s.skills) > 1)
+
+    def resolved(self, groups: bool = True) -> list[str]:
+        """The names read as another one ("NYC → New York (other name)", "Meta's models → Llama (maker)"); the kinds and
+        makers standing for several products only with `groups` (they are ranked only beside figures)."""
+        sets = [s.describe() for s in self.sets if groups or len(s.skills) == 1]
+        return [f.describe() for f in self.readings if f.how != "as listed"] + sets
 
 
 @dataclass(frozen=True)
@@ -171,25 +174,29 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
             break
     # Written all in lower case, a question carries no case to tell "rag" the skill from a word.
     skill_text = taxonomy.cased(text) if not any(c.isupper() for c in text) else text
-    mentions = [m for m in taxonomy.match_text(skill_text) if not (background and m.text.casefold() in spans[0][1].casefold())]
-    skills = tuple(dict.fromkeys(m.skill for m in mentions))
-    spans += [("skills", text[m.start : m.end]) for m in mentions]
-    skill_words = {m.text.casefold() for m in mentions}
+    found = [m for m in taxonomy.match_text(skill_text) if not (background and m.text.casefold() in spans[0][1].casefold())]
+    # Skills named by their kind ("vector db") or maker ("Meta's models") too; one single product is a named skill.
+    mentions, sets = skill_words(taxonomy).find(text, found)
+    named = sorted([(m.start, m.skill) for m in mentions] + [(s.start, s.skills[0]) for s in sets if len(s.skills) == 1])
+    skills = tuple(dict.fromkeys(name for _, name in named))
+    spans += [("skills", text[m.start : m.end]) for m in mentions] + [("skills", s.written) for s in sets]
+    taken = {m.text.casefold() for m in mentions} | {key(w) for s in sets for w in s.written.split()}
     if places is not None:
-        readings = tuple(places.find(text, skip=skill_words, companies_in_lower_case=lower_case_employers))
+        readings = tuple(places.find(text, skip=taken, companies_in_lower_case=lower_case_employers))
         picked = {slot: next((f for f in readings if f.slot == slot), None) for slot in ("city", "country", "company")}
         spans += [(slot, f.written) for slot, f in picked.items() if f is not None]
         city, country, company = (f.value if f else None for f in picked.values())
     else:
         readings, country = (), None
-        city, company = _capitalised_names(text, taxonomy, skill_words, spans)
+        city, company = _capitalised_names(text, taxonomy, taken, spans)
     if company is None and (m := VENDOR_AS_COMPANY.search(text)):
         company = m.group(1)
         spans.append(("company", company))
         skills = tuple(s for s in skills if s != taxonomy.normalise(company))
     ai_type = next((k for k, p in AI_TYPES.items() if p.search(text)), None)
     level = next((k for k, p in LEVELS.items() if p.search(text)), None)
-    return Slots(background, skills, city, company, ai_type, level, bool(REMOTE.search(text)), tuple(spans), country, readings)
+    remote = bool(REMOTE.search(text))
+    return Slots(background, skills, city, company, ai_type, level, remote, tuple(spans), country, readings, tuple(sets))
 
 
 def _capitalised_names(
@@ -216,10 +223,11 @@ def measurable(text: str, slots: Slots) -> bool:
     """Whether the postings' figures can answer: the question names a skill or a kind of skill, pay, employers, or a
     segment of the postings to count (a place, a level, remote work)."""
     segment = slots.city or slots.country or slots.company or slots.level or slots.ai_type or slots.remote
-    return bool(segment or slots.skills or PAY_WORDS.search(text) or COMPANY_WORDS.search(text) or SKILL_WORDS.search(text))
+    named = slots.skills or slots.sets
+    return bool(segment or named or PAY_WORDS.search(text) or COMPANY_WORDS.search(text) or SKILL_WORDS.search(text))
 
 
-def _measure(text: str, slots: Slots) -> tuple[Measure, str | None]:
+def _measure(text: str, slots: Slots, words: SkillWords) -> tuple[Measure, str | None]:
     if PAY_WORDS.search(text):
         return "pay", None
     if CO_WORDS.search(text) and slots.skills:
@@ -228,10 +236,11 @@ def _measure(text: str, slots: Slots) -> tuple[Measure, str | None]:
         return "compare", None
     if slots.skills:
         return "skill_share", None
+    if slots.groups:
+        return "top_skills", None  # a ranking of the products of the kind or maker named
     if COMPANY_WORDS.search(text):
         return "top_companies", None
-    category = next((c for c, p in CATEGORY_WORDS.items() if re.search(rf"\b{p}\b", text, _I)), None)
-    return "top_skills", category
+    return "top_skills", words.category(text)
 
 
 def is_follow_up(text: str) -> bool:
@@ -242,8 +251,8 @@ def is_follow_up(text: str) -> bool:
 def _merge(new: Slots, old: Slots) -> Slots:
     keep = {
         k: getattr(old, k)
-        for k in ("background", "skills", "city", "country", "company", "ai_type", "level")
-        if not getattr(new, k)
+        for k in ("background", "skills", "city", "country", "company", "ai_type", "level", "sets")
+        if not getattr(new, k) and not (k in ("skills", "sets") and (new.skills or new.sets))
     }
     return replace(new, **keep, remote=new.remote or old.remote)
 
@@ -277,7 +286,11 @@ def detect(question: str, earlier: list[str], taxonomy: Taxonomy, router: Router
     if "figures" in kinds and not measurable(text, slots):
         # Figures count skills, employers and pay; a question about none of them is for the guides.
         kinds = tuple(k for k in kinds if k != "figures") or ("general",)
-    measure, category = _measure(text, slots) if "figures" in kinds else (None, None)
+    if "figures" in kinds and {"jobs", "gap"}.isdisjoint(kinds) and slots.groups and CHOICE_WORDS.search(question):
+        # "Which vector db...?" asks which product: the kind's products ranked, not how many want the kind at all.
+        general = {g.same for g in slots.groups}
+        slots = replace(slots, skills=tuple(s for s in slots.skills if s not in general))
+    measure, category = _measure(text, slots, skill_words(taxonomy)) if "figures" in kinds else (None, None)
     return Intent(kinds, text, slots, route, measure, category)
 
 

@@ -23,7 +23,7 @@ from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls
 
 from assistant.agent.corpus_tools import JobSearch, Passage
 from assistant.agent.grounding import Answer
-from assistant.agent.market_tools import Figures, SkillGap
+from assistant.agent.market_tools import RANKED_AMONG, Figures, SkillGap
 from assistant.core.embedding import Embedder
 from assistant.core.schema import DOC_TYPES
 from assistant.offline import compose
@@ -38,6 +38,7 @@ from assistant.vocab.skills import Taxonomy
 MODEL_NAME = "offline"
 GUIDE_TYPES = [t for t in DOC_TYPES if t != "job_posting"]
 MAX_STEPS = 3  # tool rounds before answering with what there is
+RANKED = 10  # rows of a ranking of the products of a kind or a maker
 # Passages read from the document search ranked first, beyond the one the search returned.
 READ_MORE = 3
 # Sentences quoted in an answer without figures, and how far below the best one a quoted one may score
@@ -171,7 +172,16 @@ def _calls_for(kind: Kind, intent: Intent) -> list[ToolCallPart]:
             args["skills"] = list(s.skills[:4])
         if intent.category:
             args["category"] = intent.category
-        return [ToolCallPart("market_stats", args), search]
+        # A kind or a maker named ("which vector db", "Google stuff"): its products ranked, beside any skill named.
+        ranked = intent.measure in ("skill_share", "top_skills")
+        rankings = [
+            ToolCallPart(
+                "market_stats", {"measure": "top_skills", "skills": list(g.skills), "postings": postings, "limit": RANKED}
+            )
+            for g in (s.groups if ranked else ())
+        ]
+        main = [] if rankings and intent.measure == "top_skills" else [ToolCallPart("market_stats", args)]
+        return [*main, *rankings, search]
     return [search]
 
 
@@ -261,13 +271,13 @@ class OfflineResponder:
     def answer(self, intent: Intent, turn: Turn) -> Answer:
         """Compose the answer from this turn's tool results."""
         cites = compose.Cites()
-        readings = [f"Reading {r}." for r in intent.slots.resolved()]
+        readings = [f"Reading {r}." for r in intent.slots.resolved(groups="figures" in intent.kinds)]
         lines = list(dict.fromkeys([*readings, *turn.notes]))
         lines += [""] if lines else []
         guide: str | None = None
         for result in turn.results:
             if isinstance(result, Figures):
-                lines += compose.figure_lines(result, cites)
+                lines += compose.figure_lines(_titled(result, intent), cites)
             elif isinstance(result, SkillGap):
                 lines += compose.gap_lines(result, cites, self._who(intent))
                 turn.passages = turn.passages + result.passages
@@ -329,10 +339,19 @@ def on_subject(intent: Intent, guide: str | None, taxonomy: Taxonomy) -> Callabl
         return lambda source, _: source == guide
     if intent.measure == "pay":
         return lambda _, text: PAY.search(text) is not None
-    if intent.kind == "figures" and intent.slots.skills:
-        asked = set(intent.slots.skills)
+    if intent.kind == "figures" and (intent.slots.skills or intent.slots.groups):
+        asked = set(intent.slots.skills).union(*(g.skills for g in intent.slots.groups))
         return lambda _, text: any(m.skill in asked for m in taxonomy.match_text(text))
     return lambda _, __: True
+
+
+def _titled(fig: Figures, intent: Intent) -> Figures:
+    """A ranking of a kind's or a maker's products under their name ("most listed vector databases")."""
+    if fig.measure != RANKED_AMONG:
+        return fig
+    labels = {r.label for r in fig.rows}
+    group = next((g for g in intent.slots.groups if labels <= set(g.skills)), None)
+    return fig if group is None else fig.model_copy(update={"measure": f"most listed {group.title}"})
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

@@ -54,6 +54,8 @@ class Skill:
     patterns: tuple[str, ...] = ()
     case_sensitive: frozenset[str] = frozenset()
     context_only: frozenset[str] = frozenset()
+    kinds: tuple[str, ...] = ()  # what kinds of tool it is ("vector database"), from the file's `kinds`
+    makers: tuple[str, ...] = ()  # who makes it ("Meta"), from the file's `makers`
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ class SkillMention:
 class Taxonomy:
     """Canonical skills with alias lookup, free-text matching and suggestions."""
 
-    def __init__(self, skills: Iterable[Skill]) -> None:
+    def __init__(self, skills: Iterable[Skill], source: Path | None = None) -> None:
+        self.source = source  # the file it was read from, which also holds its kinds and makers
         self._skills: dict[str, Skill] = {}
         self._by_exact: dict[str, str] = {}
         first: dict[str, tuple[str, Skill]] = {}
@@ -106,6 +109,10 @@ class Taxonomy:
     def names(self) -> list[str]:
         """All canonical skill names, sorted."""
         return sorted(self._skills, key=str.casefold)
+
+    def skills(self) -> list[Skill]:
+        """Every skill, in the order the file lists them."""
+        return list(self._skills.values())
 
     def skill(self, name: str) -> Skill:
         """The Skill for a canonical name or any alias; InputError when unknown."""
@@ -283,7 +290,7 @@ def _load(path: Path) -> Taxonomy:
     entries = raw.get("skills") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
         raise ConfigError(f"{path} has no 'skills' list", hint="write 'skills:' followed by a list of skills")
-    return Taxonomy(_parse_skill(entry, path) for entry in entries)
+    return Taxonomy((_parse_skill(entry, path) for entry in entries), source=path)
 
 
 def _parse_skill(entry: object, path: Path) -> Skill:
@@ -314,4 +321,6 @@ def _parse_skill(entry: object, path: Path) -> Skill:
             raise ConfigError(f"{path}: {name} pattern {pattern!r}: {exc}", hint="fix the regex") from exc
         if compiled.groups:
             raise ConfigError(f"{path}: {name} pattern {pattern!r} captures", hint="use (?:...) groups")
-    return Skill(name, category, aliases, patterns, flagged["case_sensitive"], flagged["context_only"])
+    kinds = (entry["kind"],) if isinstance(entry.get("kind"), str) else strings("kind")
+    flags = flagged["case_sensitive"], flagged["context_only"]
+    return Skill(name, category, aliases, patterns, *flags, kinds=kinds, makers=strings("makers"))

@@ -109,6 +109,13 @@ def test_top_skills_by_category(store: Store) -> None:
     assert [(s.skill, s.count) for s in ranking.skills] == [("AWS", 5), ("GCP", 2)]
 
 
+def test_top_skills_among_the_skills_given(store: Store) -> None:
+    # A kind's products ranked: aliases resolve, and a product no posting lists has no row.
+    ranking = market.top_skills(store, TAX, among=["gcp", "Amazon Web Services", "Azure"])
+    assert [(s.skill, s.count) for s in ranking.skills] == [("AWS", 5), ("GCP", 2)]
+    assert ranking.total == 10
+
+
 def test_top_skills_unknown_category(store: Store) -> None:
     with pytest.raises(InputError, match="category 'cooking'"):
         market.top_skills(store, TAX, category="cooking")
