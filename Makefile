@@ -1,4 +1,4 @@
-# Two commands a new user needs: `make run` (set up, fetch, ingest, serve) and `make test`.
+# Two commands a new user needs: `make run` (set up, fetch, serve while indexing) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,8 +18,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: setup
 	$(ASSISTANT) corpus fetch
-	$(ASSISTANT) ingest
-	$(ASSISTANT) serve
+	$(ASSISTANT) serve $(ARGS)
 
 ingest: setup
 	$(ASSISTANT) ingest $(ARGS)

@@ -15,6 +15,7 @@ from assistant.ask import AskResult, ask_async
 from assistant.core.embedding import Embedder
 from assistant.errors import AssistantError
 from assistant.services import Services
+from assistant.store.collections import LISTED, MENTIONED
 from assistant.vocab.skills import Taxonomy
 from evals.dataset import AnswerInput, GroundTruthCase, to_dataset
 from evals.metrics import check_figures, citation_precision, cosine, is_refusal, key_fact_recall, matched_facts
@@ -112,7 +113,9 @@ class Citations(Evaluator[AnswerInput, AnswerOutput, GroundTruthCase]):
     def _posting_match(self, case: GroundTruthCase, c: CitedSource) -> bool:
         checks = [case.jobs] if case.jobs else case.statistic.segments() if case.statistic else []
         payload = self.lookup.payload(c.source) if checks and c.kind == "posting" else None
-        return payload is not None and any(posting_matches(payload, check, self.taxonomy) for check in checks)
+        # A job lookup matches a skill named anywhere in the posting; a figure's example must list it.
+        skills = MENTIONED if case.jobs else LISTED
+        return payload is not None and any(posting_matches(payload, check, self.taxonomy, skills) for check in checks)
 
     def _expected(self, case: GroundTruthCase, c: CitedSource) -> bool:
         # For a statistic case the computed figure, and postings in its segment, are the expected evidence.

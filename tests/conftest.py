@@ -4,6 +4,7 @@
 - `FakeEmbedder`, a deterministic stand-in for the embedding model (integration tests use the real model).
 - The tiny corpus (three guides, eight postings) and `tiny`, its Qdrant Edge index built with the fake embedder.
 - Ten market postings and a few guide chunks that tests write into a real store (`market_data`).
+- Four postings that name skills only in their descriptions or tags (`mention_corpus`, `mention_index`).
 - The real CLI in child processes (`child_cli`, `models_dir`) and index snapshots.
 - A scripted OpenAI-compatible server (`openai_server`, from tests/openai_server.py).
 """
@@ -650,6 +651,84 @@ class MarketData:
 def market_data() -> type[MarketData]:
     """Ten fixture postings (and a few guide chunks) to write into a real store; see MarketData."""
     return MarketData
+
+
+# --- Postings that name a skill only in their description or only in their tags ----------------------------------
+#
+# Kubernetes: listed by Gamma, only described by Acme (whose benefits also say "vision"). Rust: only in Beta's raw
+# tags (its structured list wins for the figures). Flurbo: no skill yet, named by Delta, for a taxonomy change.
+
+# job id, company, city, structured skills, raw tags, description
+MENTION_ROWS: list[tuple[str, str, str, dict[str, list[str]], list[str], str]] = [
+    (
+        "7100001",
+        "Acme",
+        "Berlin, DEU",
+        {"genai": ["RAG"], "languages": ["Python"]},
+        ["Python", "RAG"],
+        "Acme builds retrieval products.\n\nYou will deploy our services on Kubernetes.\n\nBenefits: medical, dental, vision.",
+    ),
+    (
+        "7100002",
+        "Beta",
+        "Berlin, DEU",
+        {"languages": ["Python"]},
+        ["Python", "Rust"],
+        "Beta writes fast services at the cutting-edge AI frontier.",
+    ),
+    (
+        "7100003",
+        "Gamma",
+        "Berlin, DEU",
+        {"languages": ["Python"], "ops": ["Kubernetes"]},
+        ["Python", "Kubernetes"],
+        "Gamma runs Kubernetes clusters. Apply at https://gamma.example.org/http-jobs",
+    ),
+    (
+        "7100004",
+        "Delta",
+        "London, England",
+        {"genai": ["RAG"]},
+        [],
+        "You excel at shipping RAG. Flurbo experience is a plus.",
+    ),
+]
+
+
+def write_mention_corpus(root: Path) -> Path:
+    """The four postings as raw and structured files under root/jobs; returns root."""
+    for sub in ("data_raw", "data_structured"):
+        (root / "jobs" / sub).mkdir(parents=True, exist_ok=True)
+    for job_id, company, location, skills, tags, description in MENTION_ROWS:
+        raw = {"job_id": int(job_id), "title": "AI Engineer", "company": company, "location": location, "skills": tags}
+        raw |= {"description": description, "posted_date": "2026-02-10", "url": f"https://jobs.example.org/{job_id}"}
+        position = {"title": "AI Engineer", "ai_type": {"type": "ai-first"}, "skills": skills}
+        structured = {"company": {"name": company}, "position": position, "meta": {"job_id": job_id}}
+        for sub, data in (("data_raw", raw), ("data_structured", structured)):
+            (root / "jobs" / sub / f"{job_id}_{company}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def mention_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """Services over the four postings (write_mention_corpus) in a Qdrant Edge index built with the fake embedder."""
+    from assistant.services import Services
+    from ingest.chunking import ChunkSpec
+    from ingest.pipeline import Ingester
+
+    root = tmp_path_factory.mktemp("mentions")
+    store = EdgeStore.open(root / "index")
+    embedder = FakeEmbedder()
+    Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(write_mention_corpus(root / "corpus"))
+    services = Services(_tiny_settings(root), store=store, embedder=embedder)
+    yield services
+    services.close()
+
+
+@pytest.fixture(scope="session")
+def mention_corpus() -> Callable[[Path], Path]:
+    """`mention_corpus(root)`: write the four postings that name skills only in descriptions or tags; returns root."""
+    return write_mention_corpus
 
 
 # --- The real CLI in child processes -----------------------------------------------------------------------------

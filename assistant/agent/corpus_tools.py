@@ -8,6 +8,7 @@ check that an answer cites only ids, and states only figures, that a tool return
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Annotated
 
 from pydantic import BaseModel, Field, PlainSerializer
@@ -22,7 +23,7 @@ from assistant.market.dates import date_range, dates_label
 from assistant.market.filters import ALL_VALUES, MarketFilter, resolve, resolve_value
 from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.store.base import Store
-from assistant.store.collections import CHUNKS, POSTINGS, posting_from_payload
+from assistant.store.collections import CHUNKS, MENTIONED, POSTINGS, posting_from_payload
 from assistant.vocab.skills import Taxonomy
 from assistant.vocab.terms import AIType
 
@@ -30,6 +31,8 @@ from assistant.vocab.terms import AIType
 POSTINGS_SOURCE = "postings index"
 MAX_PASSAGES = 10
 MAX_JOBS = 15
+# Job lookups match a skill wherever a posting names it; said beside the count so it is not read as a market figure.
+NAMED_ANYWHERE = "skills listed, tagged or named in the description"
 
 # Corpus text and scraped posting fields are untrusted: in the JSON a model reads, they stand only
 # inside the data tags. Python callers (the offline composer, the UI) get the plain text.
@@ -110,6 +113,9 @@ class Job(BaseModel):
     url: str | None = None
     skills: list[str] = []
     pay: DataText | None = None  # beside a pay figure: the posting's own pay, as listed
+    named: str | None = Field(
+        None, description="How it names a wanted skill it does not list, e.g. 'mentions Kubernetes in its description': say so."
+    )
 
 
 class JobSearch(BaseModel):
@@ -130,12 +136,13 @@ def register_job(reg: EvidenceRegistry, job: Job, source: str) -> Job:
         + (f" ({where})" if where else "")
         + (f". Skills: {', '.join(job.skills)}." if job.skills else ".")
         + (f" Pay: {job.pay}." if job.pay else "")
+        + (f" It {job.named}." if job.named else "")
     )
     reg.add(Evidence(id=job.id, kind="posting", source=source, title=f"{job.title} — {job.company}", url=job.url, text=text))
     return job
 
 
-def _job(p: Posting) -> Job:
+def _job(p: Posting, wanted: tuple[str, ...], taxonomy: Taxonomy) -> Job:
     return Job(
         id=posting_id(p.job_id),
         title=p.title,
@@ -145,7 +152,18 @@ def _job(p: Posting) -> Job:
         work_type=p.work_type,
         url=p.url,
         skills=p.canonical_skills[:12],
+        named=named_only(p, wanted, taxonomy),
     )
+
+
+def named_only(p: Posting, wanted: tuple[str, ...], taxonomy: Taxonomy) -> str | None:
+    """How a posting names wanted skills it does not list: "mentions Kubernetes in its description", "tags Rust"."""
+    unlisted = [s for s in wanted if s not in p.canonical_skills]
+    tagged = set(taxonomy.canonical_set(p.raw_skills)) if unlisted else set()
+    in_tags, in_text = [s for s in unlisted if s in tagged], [s for s in unlisted if s not in tagged]
+    notes = [f"tags {' and '.join(in_tags)}"] if in_tags else []
+    notes += [f"mentions {' and '.join(in_text)} in its description"] if in_text else []
+    return "; ".join(notes) or None
 
 
 def search_corpus(
@@ -219,21 +237,25 @@ def find_jobs(ctx: RunContext[Deps], query: str, postings: PostingFilter | None 
 
     Args:
         query: What the job is about, e.g. "AI engineer building agents with LangGraph".
-        postings: Filters: city, company, skills the posting must list, level, work type.
+        postings: Filters: city, company, skills (a posting matches when it lists, tags or names each in its description), level, work type.
         limit: How many postings to list (1-15).
     """
     deps = ctx.deps
     try:
-        seg = resolve(deps.store, deps.taxonomy, (postings or PostingFilter()).market())
+        seg = resolve(deps.store, deps.taxonomy, (postings or PostingFilter()).market(), skill_field=MENTIONED)
     except InputError as exc:
         raise ModelRetry(str(exc)) from exc
     # Rank within the filtered postings by meaning (each posting has a vector of its title,
     # responsibilities and skills); the filter itself is exact.
-    records = deps.store.query(
-        POSTINGS, dense=deps.embedder.query(query), flt=seg.store_filter, limit=max(1, min(limit, MAX_JOBS))
-    )
-    jobs = [register_job(deps.evidence, _job(p), p.source) for p in (posting_from_payload(r.payload) for r in records)]
-    label = seg.filter.label()
+    n = max(1, min(limit, MAX_JOBS))
+    records = deps.store.query(POSTINGS, dense=deps.embedder.query(query), flt=seg.store_filter, limit=n)
+    if not records and seg.total:
+        # Postings indexed as records only (a first ingest still embedding them) have no vector yet: list them unranked.
+        records = list(islice(deps.store.scroll(POSTINGS, seg.store_filter), n))
+    wanted = seg.filter.skills
+    found = (posting_from_payload(r.payload) for r in records)
+    jobs = [register_job(deps.evidence, _job(p, wanted, deps.taxonomy), p.source) for p in found]
+    label = seg.filter.label() + (f" ({NAMED_ANYWHERE})" if wanted else "")
     sid = figure_id("find_jobs", label)
     dates = dates_label(date_range(deps.store, seg.store_filter))
     deps.evidence.add(

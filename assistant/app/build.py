@@ -11,6 +11,8 @@ from assistant.app.feedback import FeedbackStore, open_feedback
 from assistant.app.gap import gap_tab
 from assistant.app.market import data_as_of, market_tab
 from assistant.app.safety import app_auth, max_upload_bytes
+from assistant.app.status import STATUS_EVERY_S, status_line, status_route
+from assistant.core.indexing import IndexStatus
 from assistant.core.settings import Settings
 from assistant.services import Services
 
@@ -29,23 +31,43 @@ CSS = """
 """
 
 
-def build_app(services: Services, feedback: FeedbackStore | None = None) -> gr.Blocks:
+def header(services: Services) -> str:
+    """The title line, with the postings' dates once any are indexed."""
+    as_of = data_as_of(services)
+    return f"## {TITLE}\nCited answers and figures from real job postings, role guides and learning paths" + (
+        f" · {as_of}." if as_of else "."
+    )
+
+
+def build_app(services: Services, feedback: FeedbackStore | None = None, status: IndexStatus | None = None) -> gr.Blocks:
     """The Blocks app; every figure and answer comes from the same functions the CLI calls."""
     feedback = feedback or open_feedback(services.settings)
+    status = status or IndexStatus.off()
+    view = status.view()
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
-        as_of = data_as_of(services)
-        gr.Markdown(
-            f"## {TITLE}\nCited answers and figures from real job postings, role guides and learning paths"
-            + (f" · {as_of}." if as_of else "."),
-            elem_id="app-header",
-        )
+        title = gr.Markdown(header(services), elem_id="app-header")
+        line = gr.Markdown(status_line(view), elem_id="index-status")
+        # Each page's idea of the index: a change (a stage finished since) refreshes what was read from it.
+        version = gr.State(view.version)
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
-                chat_tab(services, feedback)
+                chat_tab(services, feedback, status)
             with gr.Tab("Skill gap", id="gap", elem_id="tab-gap"):
-                gap_tab(services)
+                gap_tab(services, status, version)
             with gr.Tab("Job market", id="market", elem_id="tab-market"):
-                market_tab(services, demo)
+                market_tab(services, demo, status, version)
+        if view.phase != "off":
+            # An ingest runs beside the app: the status line follows it, and what was read from the index
+            # (header, filter choices, figures) is read again whenever a stage finishes.
+
+            def tick(seen: int) -> tuple[Any, ...]:
+                now = status.view()
+                fresh = gr.update(value=header(services)) if now.version != seen else gr.skip()
+                return status_line(now), fresh, now.version
+
+            timer = gr.Timer(STATUS_EVERY_S)
+            # Queued (a `version` change fires only from a queued event) but never behind answers: no concurrency limit.
+            timer.tick(tick, version, [line, title, version], concurrency_limit=None, show_progress="hidden")
     return demo
 
 
@@ -72,12 +94,13 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def serve(services: Services, *, block: bool = True) -> gr.Blocks:
-    """Start the app on the configured host and port and print its URL; blocks until stopped unless block=False."""
+def serve(services: Services, *, block: bool = True, status: IndexStatus | None = None) -> gr.Blocks:
+    """Start the app (and `GET /status`, without a login, for health checks); blocks until stopped unless block=False."""
     options = launch_options(services.settings)
-    demo = build_app(services)
+    status = status or IndexStatus.off()
+    demo = build_app(services, status=status)
     demo.queue(default_concurrency_limit=4)
-    demo.launch(prevent_thread_lock=True, **options)
+    demo.launch(prevent_thread_lock=True, app_kwargs={"routes": [status_route(status, services.store)]}, **options)
     print(f"Career assistant running at {demo.local_url}  (Ctrl+C to stop)", flush=True)
     if block:
         try:

@@ -12,7 +12,9 @@ import gradio as gr
 
 from assistant.app import render
 from assistant.app.feedback import AnswerLog, FeedbackStore
+from assistant.app.status import with_note
 from assistant.ask import AskResult, Restart, ToolStarted, ask_stream
+from assistant.core.indexing import IndexStatus
 from assistant.errors import AssistantError
 from assistant.models import model_name
 from assistant.offline.explain import explain
@@ -75,9 +77,18 @@ def _log_entry(state: ChatState, question: str, result: AskResult) -> AnswerLog:
 
 
 async def answer_stream(
-    services: Services, feedback: FeedbackStore, question: str, messages: list[Message], state: ChatState
+    services: Services,
+    feedback: FeedbackStore,
+    question: str,
+    messages: list[Message],
+    state: ChatState,
+    status: IndexStatus | None = None,
 ) -> AsyncIterator[tuple[list[Message], ChatState, str]]:
-    """Stream one answer into the chat: the question, growing text, then the cited answer; records it for feedback."""
+    """Stream one answer into the chat: the question, growing text, then the cited answer; records it for feedback.
+
+    While the index is still being built the answer (or the error) is headed by what is not indexed yet.
+    """
+    status = status or IndexStatus.off()
     question = (question or "").strip()
     if not question:
         yield messages, state, ""
@@ -103,7 +114,7 @@ async def answer_stream(
             shown[-1] = _assistant(render.plain(text) if text else render.progress_line(tools))
             yield shown, state, ""
     except AssistantError as exc:
-        shown[-1] = _assistant(render.chat_error(exc.message, exc.hint))
+        shown[-1] = _assistant(with_note(status.view(), render.chat_error(exc.message, exc.hint)))
         yield shown, state, ""
         return
     except Exception:  # the user sees a message, the log gets the traceback
@@ -113,7 +124,9 @@ async def answer_stream(
         return
     if result is None:
         return
-    shown[-1] = _assistant(render.answer_markdown(result, _reading(services, state, result)), result.follow_ups)
+    shown[-1] = _assistant(
+        with_note(status.view(), render.answer_markdown(result, _reading(services, state, result))), result.follow_ups
+    )
     if not state.conversation:
         state = replace(state, conversation=uuid.uuid4().hex)
     row_id = feedback.record(_log_entry(state, question, result))
@@ -137,7 +150,7 @@ def thumbs(feedback: FeedbackStore, state: ChatState, data: gr.LikeData) -> None
     feedback.set_thumbs(row_id, "up" if data.liked is True else "down" if data.liked is False else None)
 
 
-def chat_tab(services: Services, feedback: FeedbackStore) -> None:
+def chat_tab(services: Services, feedback: FeedbackStore, status: IndexStatus | None = None) -> None:
     """Lay out the tab inside the current Blocks and wire its events."""
     state = gr.State(ChatState())
     with gr.Row():
@@ -159,14 +172,14 @@ def chat_tab(services: Services, feedback: FeedbackStore) -> None:
         send = gr.Button("Ask", variant="primary", scale=1, elem_id="chat-send")
 
     async def on_submit(q: str, msgs: list[Message], st: ChatState) -> AsyncIterator[tuple[list[Message], ChatState, str]]:
-        async for update in answer_stream(services, feedback, q, msgs, st):
+        async for update in answer_stream(services, feedback, q, msgs, st, status):
             yield update
 
     async def on_pick(
         msgs: list[Message], st: ChatState, picked: gr.SelectData
     ) -> AsyncIterator[tuple[list[Message], ChatState, str]]:
         value = picked.value.get("text", "") if isinstance(picked.value, dict) else str(picked.value)
-        async for update in answer_stream(services, feedback, value, msgs, st):
+        async for update in answer_stream(services, feedback, value, msgs, st, status):
             yield update
 
     outputs = [chatbot, state, box]

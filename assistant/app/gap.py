@@ -12,6 +12,8 @@ from PIL import Image
 from assistant.app import render
 from assistant.app.market import ANY, facet_values, with_any
 from assistant.app.safety import check_pdf_upload, max_upload_bytes
+from assistant.app.status import notice
+from assistant.core.indexing import IndexStatus
 from assistant.errors import InputError
 from assistant.market.charts import plot_gap
 from assistant.market.gap import Profile, profile_from_background, profile_from_cv, profile_from_list, skill_gap
@@ -87,8 +89,9 @@ def upload_status(services: Services, cv: str | None) -> str:
     return render.message(f"{path.name} received; press “Find my gap”.", kind="ok")
 
 
-def gap_tab(services: Services) -> None:
-    """Lay out the tab inside the current Blocks and wire its events."""
+def gap_tab(services: Services, status: IndexStatus | None = None, version: gr.State | None = None) -> None:
+    """Lay out the tab inside the current Blocks and wire its events (filters refresh when the index's `version` changes)."""
+    status = status or IndexStatus.off()
     presets = [("none", NO_PRESET)] + [(b.label, b.id) for b in load_backgrounds()]
     limit_mb = services.settings.max_upload_mb
     with gr.Row():
@@ -120,12 +123,20 @@ def gap_tab(services: Services) -> None:
                 learning = gr.HTML(elem_id="gap-learning")
 
     def analyse(bg: str, sk: str, file: str | None, tg: str, c: str, lv: str) -> tuple[Any, ...]:
+        note = notice(status.view())
         try:
             v = gap_view(services, bg, sk, file, tg, c, lv)
         except Exception as exc:
-            return (render.failure(exc), "", [], None, "", "")
-        return ("", v.recognised, v.rows, v.chart, v.strengths, v.learning)
+            return (note + render.failure(exc), "", [], None, "", "")
+        return (note, v.recognised, v.rows, v.chart, v.strengths, v.learning)
 
     cv.upload(lambda f: upload_status(services, f), cv, upload_note)
     cv.clear(lambda: "", None, upload_note)
+    if version is not None:
+        version.change(
+            lambda: tuple(gr.update(choices=with_any(facet_values(services, k))) for k in ("city", "level")),
+            None,
+            [city, level],
+            show_progress="hidden",
+        )
     run.click(analyse, [background, skills, cv, target, city, level], [error, recognised, table, chart, strengths, learning])

@@ -9,6 +9,7 @@ import gradio as gr
 from PIL import Image
 
 from assistant.app import render
+from assistant.core.indexing import POSTINGS_STAGE, IndexStatus
 from assistant.market.charts import plot_top_skills
 from assistant.market.dates import date_range, joint_label
 from assistant.market.filters import ALL_VALUES, MarketFilter, parse_filter
@@ -123,8 +124,27 @@ def market_view(
     )
 
 
-def market_tab(services: Services, demo: gr.Blocks) -> None:
-    """Lay out the tab inside the current Blocks and wire its events (figures load with the page)."""
+def filter_choices(services: Services) -> tuple[Any, ...]:
+    """Fresh choices for the tab's city, AI type, level, work type and comparison dropdowns (values kept)."""
+    keys = ("city", "ai_type", "level", "work_type")
+    return (*(gr.update(choices=with_any(facet_values(services, k))) for k in keys), gr.update(choices=compare_choices(services)))
+
+
+def postings_note(status: IndexStatus) -> str:
+    """A notice while job postings are still being indexed: figures count only those indexed so far."""
+    view = status.view()
+    if view.stage_done(POSTINGS_STAGE):
+        return ""
+    stage = next((s for s in view.stages if s.name == POSTINGS_STAGE), None)
+    progress = f" ({stage.label()})" if stage else ""
+    return render.message(
+        f"Job postings are still being indexed{progress}: figures count the postings indexed so far.", kind="hint"
+    )
+
+
+def market_tab(services: Services, demo: gr.Blocks, status: IndexStatus | None = None, version: gr.State | None = None) -> None:
+    """Lay out the tab inside the current Blocks and wire its events (figures load with the page and on a new `version`)."""
+    status = status or IndexStatus.off()
     with gr.Row():
         city = gr.Dropdown(with_any(facet_values(services, "city")), value=ANY, label="City", elem_id="market-city")
         ai_type = gr.Dropdown(with_any(facet_values(services, "ai_type")), value=ANY, label="AI type", elem_id="market-ai-type")
@@ -156,16 +176,20 @@ def market_tab(services: Services, demo: gr.Blocks) -> None:
     postings = gr.HTML(elem_id="market-postings")
 
     def update(c: str, a: str, lv: str, w: str, vs: str, lo: str, hi: str) -> tuple[Any, ...]:
+        note = postings_note(status)
         try:
             v = market_view(services, c, a, lv, w, vs, lo, hi)
         except Exception as exc:
-            return (render.failure(exc), "", None, [], "", gr.update(value=[], headers=["skill"]), "", [], "")
+            return (note or render.failure(exc), "", None, [], "", gr.update(value=[], headers=["skill"]), "", [], "")
         table = gr.update(value=v.comparison or None, headers=v.comparison_headers)
-        return ("", v.dates_note, v.chart, v.skills, v.comparison_note, table, v.pay_note, v.pay, v.postings)
+        return (note, v.dates_note, v.chart, v.skills, v.comparison_note, table, v.pay_note, v.pay, v.postings)
 
     choices = [city, ai_type, level, work_type, against]
     inputs = [*choices, since, until]
     outputs = [error, dates_note, chart, skills, cmp_note, comparison, pay_note, pay, postings]
     # Dates are typed: figures follow when the field is left (or Enter is pressed), not at every keystroke.
     triggers = [c.change for c in choices] + [d.submit for d in (since, until)] + [d.blur for d in (since, until)]
+    if version is not None:
+        version.change(lambda: filter_choices(services), None, choices, show_progress="hidden")
+        triggers.append(version.change)
     gr.on([*triggers, demo.load], update, inputs, outputs, show_progress="minimal")

@@ -1,5 +1,5 @@
-"""CLI commands for the web app: `assistant serve` starts it, `assistant feedback` lists and exports answers and thumbs,
-and turns thumbs-down answers into draft eval cases."""
+"""CLI commands for the web app: `assistant serve` starts it (and indexes the corpus beside it), `assistant feedback`
+lists and exports answers and thumbs, and turns thumbs-down answers into draft eval cases."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.app.feedback import FeedbackStore, cases_yaml, draft_cases, open_feedback
-from assistant.cli.output import console, services_of
+from assistant.cli.output import console, err, services_of
+from assistant.core.indexing import IndexStatus
 from assistant.errors import AssistantError
 from assistant.services import Services
 from assistant.store import open_store
@@ -20,20 +22,61 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option("--host", help="Bind address (default: ASSISTANT_HOST, 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port (default: ASSISTANT_PORT, 7860).")] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Re-index whenever files under the corpus dir change.")] = False,
+    every: Annotated[float, typer.Option("--every", min=0.5, help="Seconds between two looks at the corpus with --watch.")] = 5.0,
+    no_ingest: Annotated[
+        bool, typer.Option("--no-ingest", help="Serve the index as it is, read-only (other readers may share it).")
+    ] = False,
 ) -> None:
-    """Start the web app on ASSISTANT_HOST:ASSISTANT_PORT (127.0.0.1:7860 by default) and print its URL."""
+    """Start the web app on ASSISTANT_HOST:ASSISTANT_PORT (127.0.0.1:7860 by default), then index the corpus beside it.
+
+    The app opens at once and answers from what is indexed so far: the postings' records first (figures), then the
+    guides, then the postings' passages. `GET /status` reports the stages, the counts and readiness as JSON.
+    """
+    from assistant.app.build import launch_options
     from assistant.app.build import serve as serve_app  # imports Gradio: only when serving
 
-    settings = services_of(ctx).settings
+    services = services_of(ctx)
+    settings = services.settings
     given = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     if given:
         settings = settings.model_copy(update=given)
-    # The app only reads the index: a shared lock lets `assistant search` and other readers run beside it.
-    reader = Services(settings, store=open_store(settings, read_only=True))
+    launch_options(settings)  # an unsafe bind is refused before anything is opened
+    if no_ingest:
+        # A shared lock lets `assistant search` and other readers run beside the app.
+        reader = Services(settings, store=open_store(settings, read_only=True), embedder=services.embedder)
+        try:
+            serve_app(reader)
+        finally:
+            reader.close()
+        return
+    # The app owns the index (one writer): its ingest and its requests share one store object.
+    owner = Services(settings, store=open_store(settings), embedder=services.embedder)
     try:
-        serve_app(reader)
+        _serve_and_index(owner, watch_every=every if watch else None)
     finally:
-        reader.close()
+        owner.close()
+
+
+def _serve_and_index(services: Services, *, watch_every: float | None) -> None:
+    """Open the app, then ingest in this thread while the app's threads answer; Ctrl+C stops both."""
+    from assistant.app.build import serve as serve_app
+    from assistant.cli.indexer import Indexer
+
+    indexer = Indexer(services, IndexStatus(), lambda line: err.print(escape(line), highlight=False, soft_wrap=True))
+    indexer.prepare()
+    demo = serve_app(services, status=indexer.status, block=False)
+    try:
+        err.print(
+            f"indexing {escape(str(services.settings.corpus_dir))} beside the app; GET /status shows how far it got",
+            soft_wrap=True,
+        )
+        indexer.run(watch_every)
+        demo.block_thread()  # returns on Ctrl+C
+    except KeyboardInterrupt:
+        err.print("stopped; the index keeps every batch written so far and the next start resumes")
+    finally:
+        demo.close()
 
 
 def feedback(

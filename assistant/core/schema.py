@@ -22,6 +22,20 @@ class SparseVec:
 
 # The section name of a guide's outline chunk (title, opening sentences, headings), which search treats apart.
 OUTLINE_SECTION = "Outline"
+# The section name of a posting's one dense-embedded chunk (title, responsibilities, use cases, skills): the rest
+# of a posting (benefits, boilerplate, the full description) is searched by its words only.
+GLANCE_SECTION = "At a glance"
+
+
+def carries_meaning(doc_type: str, section: str) -> bool:
+    """Whether a chunk gets a dense vector: every guide chunk, and a posting's at-a-glance chunk only."""
+    return doc_type != "job_posting" or section == GLANCE_SECTION
+
+
+def searched_by_words(doc_type: str, section: str) -> bool:
+    """Whether a chunk gets a BM25 vector: all but a posting's at-a-glance chunk, whose words its description holds."""
+    return doc_type != "job_posting" or section != GLANCE_SECTION
+
 
 # Namespace for deterministic point ids (uuid5 of a stable key).
 ID_NAMESPACE = uuid.UUID("6f1c1b2e-8d4a-4c7e-9a57-3c2b1d0e5f91")
@@ -102,6 +116,9 @@ class Posting(BaseModel):
     is_customer_facing: bool | None = None
     is_management: bool | None = None
     canonical_skills: list[str] = Field([], description="Canonical skill names, filled at indexing from the taxonomy.")
+    mentioned_skills: list[str] = Field(
+        [], description="Canonical skills named anywhere: structured skills, raw tags or description; filled at indexing."
+    )
 
 
 class Chunk(BaseModel):

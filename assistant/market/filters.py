@@ -9,7 +9,7 @@ from datetime import date
 
 from assistant.errors import IndexMissingError, InputError
 from assistant.store.base import Condition, Filter, Match, Range, Store
-from assistant.store.collections import POSTINGS
+from assistant.store.collections import LISTED, POSTINGS, SkillField
 from assistant.vocab.skills import Taxonomy
 
 # Filter keys that are keyword fields of the postings collection, resolved against their stored values.
@@ -117,8 +117,12 @@ def _day(key: str, value: str) -> int:
         raise InputError(f"{key} {value!r} is not a date", hint="write dates as YYYY-MM-DD") from None
 
 
-def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter) -> Segment:
-    """Canonical values for every filter field, the store filter, and its posting count (never zero)."""
+def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter, *, skill_field: SkillField = LISTED) -> Segment:
+    """Canonical values for every filter field, the store filter, and its posting count (never zero).
+
+    Skills are matched against `skill_field`: the listed skills that figures count, or (for job
+    lookups) every skill a posting names, in its tags or description too.
+    """
     if not store.has_collection(POSTINGS):
         raise IndexMissingError(
             f"no postings indexed at {store.location}", hint="run `make ingest` (or `assistant ingest`) first"
@@ -137,7 +141,7 @@ def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter) -> Segment:
             resolved[key] = resolve_value(key.replace("_", " "), value, stored)
         conds.append(Match(key, (str(resolved[key]),)))
     skills = tuple(dict.fromkeys(taxonomy.resolve(s) for s in flt.skills))
-    conds += [Match("skills", (s,)) for s in skills]
+    conds += [Match(skill_field, (s,)) for s in skills]
     lo = _day("since", flt.since) if flt.since else None
     hi = _day("until", flt.until) if flt.until else None
     if lo is not None or hi is not None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from assistant.core.schema import Chunk, Hit, Posting, SkillsByCategory, stable_id
+from assistant.core.schema import Chunk, Hit, Posting, SkillsByCategory, carries_meaning, stable_id
 from assistant.store.base import CollectionSpec, PayloadType, Record
 
 CHUNKS = "chunks"
@@ -22,6 +23,7 @@ CHUNK_INDEXES: dict[str, PayloadType] = {
     "company": "keyword",
     "job_id": "keyword",
     "position": "integer",
+    "embed_hash": "keyword",
 }
 POSTING_INDEXES: dict[str, PayloadType] = {
     "job_id": "keyword",
@@ -33,8 +35,14 @@ POSTING_INDEXES: dict[str, PayloadType] = {
     "work_type": "keyword",
     "ai_type": "keyword",
     "skills": "keyword",
+    "mentioned_skills": "keyword",
     "posted_day": "integer",
 }
+# A posting's skills as figures count them (`skills`: the structured list, else the raw tags), and as job
+# lookups match them (`mentioned_skills`: also a skill its tags or description name).
+SkillField = Literal["skills", "mentioned_skills"]
+LISTED: SkillField = "skills"
+MENTIONED: SkillField = "mentioned_skills"
 FILE_INDEXES: dict[str, PayloadType] = {"source": "keyword"}
 SENTENCE_INDEXES: dict[str, PayloadType] = {"source": "keyword"}
 FILE_VECTOR = [1.0]
@@ -56,9 +64,17 @@ def sentence_id(text: str) -> str:
     return stable_id(f"sentence:{text}")
 
 
+def embed_hash(text: str) -> str:
+    """The key a dense vector is reused by: the same embedding text anywhere in the index has the same vector."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
 def chunk_payload(chunk: Chunk) -> dict[str, Any]:
-    """A chunk as stored."""
-    return chunk.model_dump(exclude={"id"})
+    """A chunk as stored; one with a dense vector carries the hash of the text it was made from."""
+    payload = chunk.model_dump(exclude={"id"})
+    if carries_meaning(chunk.doc_type, chunk.section):
+        payload["embed_hash"] = embed_hash(chunk.embedding_text())
+    return payload
 
 
 def hit_from_record(record: Record) -> Hit:
@@ -90,9 +106,11 @@ def posted_day(iso_date: str | None) -> int | None:
 
 
 def posting_payload(posting: Posting) -> dict[str, Any]:
-    """A posting as stored: canonical skills in `skills` (faceted), extracted strings by category kept."""
+    """A posting as stored: canonical skills in `skills` (faceted), every named skill in `mentioned_skills`,
+    extracted strings by category kept."""
     data = posting.model_dump(exclude={"skills", "canonical_skills"})
     data["skills"] = list(posting.canonical_skills)
+    data["mentioned_skills"] = sorted({*posting.canonical_skills, *posting.mentioned_skills}, key=str.casefold)
     data["skills_by_category"] = posting.skills.model_dump()
     data["posted_day"] = posted_day(posting.posted_date)
     return data

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.core.schema import Document, Posting, Section
+from assistant.core.schema import GLANCE_SECTION, Document, Posting, Section
 from ingest.loaders.structure import build_sections, plain_text_events, unwrap
 
 # A description with more "headings" than body lines is really a list of short lines: keep it whole.
@@ -41,12 +41,25 @@ def fields_sections(posting: Posting) -> list[Section]:
     return [Section(heading=heading, text="\n".join(f"- {item}" for item in items)) for heading, items in parts if items]
 
 
+def glance_text(posting: Posting, sections: list[Section]) -> str:
+    """What the job is, for its dense vector: responsibilities, use cases and skills, else the description's start."""
+    parts = [*posting.responsibilities[:8], *posting.use_cases[:4]]
+    skills = posting.skills.all() or posting.raw_skills
+    if skills:
+        parts.append("Skills: " + ", ".join(skills))
+    if not posting.responsibilities and not posting.use_cases:
+        # No extraction to lean on: the description's own words stand in (the chunker cuts them to size).
+        parts.insert(0, "\n".join(s.text for s in sections))
+    return "\n".join(p for p in parts if p.strip())
+
+
 def posting_document(posting: Posting, description: str | None, content_hash: str) -> Document | None:
-    """The posting's document (doc_type job_posting), or None when it has no text at all."""
+    """The posting's document (doc_type job_posting), or None when it has no text at all; its at-a-glance section last."""
     sections = description_sections(description) if description and description.strip() else []
     sections = sections or fields_sections(posting)
     if not sections:
         return None
+    sections = [*sections, Section(heading=GLANCE_SECTION, text=glance_text(posting, sections))]
     return Document(
         source=posting.source,
         title=f"{posting.title} at {posting.company}",

@@ -36,7 +36,7 @@ def _ingest(services: Services) -> None:
 def test_ingest_prints_a_summary(services: Services) -> None:
     result = runner.invoke(app, ["ingest"], obj=services)
     assert result.exit_code == 0
-    assert "chunks embedded" in result.output and "indexed" in result.output
+    assert "texts embedded (dense)" in result.output and "chunks indexed" in result.output
 
 
 def test_search_json_has_the_documented_shape(services: Services) -> None:

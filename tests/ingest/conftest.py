@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import IngestReport
+from ingest.report import IngestReport
 
 from . import ingest_child
 

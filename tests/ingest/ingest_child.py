@@ -17,7 +17,8 @@ from assistant.store.edge import EdgeStore
 from assistant.vocab.skills import Taxonomy
 from ingest import pipeline
 from ingest.chunking import ChunkSpec
-from ingest.pipeline import Ingester, IngestReport
+from ingest.pipeline import Ingester
+from ingest.report import IngestReport
 
 from ..conftest import FakeEmbedder  # the shared fake; this file also runs outside pytest
 

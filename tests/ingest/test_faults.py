@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,14 +19,16 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CHILD = "tests.ingest.ingest_child"  # run as a module from the repo root
+SERVE_CHILD = "tests.ingest.serve_child"  # `assistant serve`, indexing beside its app
 CHILD_TIMEOUT_S = 120
 
 
-def _child(corpus: Path, index: Path) -> subprocess.Popen[str]:
+def _child(corpus: Path, index: Path, module: str = CHILD, *extra: str) -> subprocess.Popen[str]:
     child = subprocess.Popen(
-        [sys.executable, "-m", CHILD, str(corpus), str(index)],
+        [sys.executable, "-m", module, str(corpus), str(index), *extra],
         cwd=REPO,
         stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if module == SERVE_CHILD else None,  # the app's log lines are not writes
         text=True,
     )
     watchdog = threading.Timer(CHILD_TIMEOUT_S, child.kill)  # a hung child must not hang the suite
@@ -34,9 +37,9 @@ def _child(corpus: Path, index: Path) -> subprocess.Popen[str]:
     return child
 
 
-def kill_after_writes(corpus: Path, index: Path, writes: int) -> int:
-    """Run a child ingest and SIGKILL it right after its Nth store write; the writes it had reported."""
-    child = _child(corpus, index)
+def kill_after_writes(corpus: Path, index: Path, writes: int, module: str = CHILD, *extra: str) -> int:
+    """Run a child ingest (or serve) and SIGKILL it right after its Nth store write; the writes it had reported."""
+    child = _child(corpus, index, module, *extra)
     seen = 0
     assert child.stdout is not None
     for line in child.stdout:
@@ -161,3 +164,34 @@ def test_cli_ingest_killed_at_random_moments_then_rerun_equals_clean_ingest(
     assert final.returncode == 0, final.stderr[-2000:]
     # Vectors are left out: the real model's floats shift in the last digits with how chunks are batched.
     assert snapshot(tmp_path / "victim/index", vectors=False) == snapshot(tmp_path / "clean/index", vectors=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", ["empty", "v1"])
+def test_serve_killed_during_its_ingest_then_next_run_equals_clean_ingest(
+    clean: dict[str, Any],
+    tmp_path: Path,
+    start: str,
+    run_ingest: Callable[[Path, Path], Any],
+    snapshot: Callable[..., Any],
+    fake_embedder: Callable[[], Any],
+) -> None:
+    """`assistant serve` SIGKILLed after any write of the ingest it runs beside its app; the next run gives the clean index."""
+    from assistant.store.collections import specs
+
+    created = len(specs(fake_embedder().dim))  # serve creates every collection before the app opens, then ingests
+    total = created + clean[start][0]
+    # Creating the collections (before the app opens), the middle of the ingest, just before its last write (meta).
+    for writes in sorted({1, created + clean[start][0] // 2, total - 1}):
+        data = tmp_path / f"data-{writes}"
+        index = _fresh_index(clean, data / "index", start)
+        assert kill_after_writes(clean["base"] / "v2", data, writes, SERVE_CHILD, str(_free_port())) == writes
+        report = run_ingest(clean["base"] / "v2", index)
+        assert not report.problems
+        assert snapshot(index) == clean["v2"], f"serve killed after write {writes} of {total} from {start}"

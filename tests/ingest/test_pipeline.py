@@ -191,3 +191,49 @@ def test_taxonomy_change_refreshes_posting_skills_without_reembedding_chunks(
     report = Ingester(store, fake_embedder(), grown, ChunkSpec(64, 8)).run(root)
     assert report.refreshed == 1 and report.chunks == 0
     assert "Frobnication" in {f.value for f in store.facet(POSTINGS, "skills")}
+
+
+def test_a_posting_has_one_dense_vector_and_its_other_chunks_sparse_ones(
+    store, tmp_path: Path, ingest: Callable[..., Any]
+) -> None:  # type: ignore[no-untyped-def]
+    from assistant.core.schema import GLANCE_SECTION
+    from assistant.store.collections import POSTINGS
+
+    root = tmp_path / "jobs"
+    _posting_corpus(root)
+    report, _ = ingest(store, root)
+    points = list(store.scroll_points(CHUNKS))
+    dense = [p for p in points if p.dense is not None]
+    worded = [p for p in points if p.sparse is not None and p.sparse.indices]
+    # Meaning from the glance chunk alone; words from every other chunk (the description).
+    assert [p.payload["section"] for p in dense] == [GLANCE_SECTION] and dense[0].sparse is None
+    assert len(worded) == len(points) - 1 >= 1
+    assert report.embedding.embedded == 1  # the glance chunk and the posting share one vector
+    (posting,) = store.scroll_points(POSTINGS)
+    assert posting.dense == pytest.approx(dense[0].dense, abs=1e-6)
+
+
+def test_identical_texts_are_embedded_once_and_reused_by_a_later_ingest(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    (corpus / "copy").mkdir()
+    (corpus / "copy" / "evals.md").write_text((corpus / "guides" / "evals.md").read_text())
+    report, _ = ingest(store, corpus)
+    assert report.embedding.reused >= 1 and report.embedding.tokens > 0
+    (corpus / "guides" / "rag.md").write_text("# RAG\n\n## Retrieval\n\nChunk documents and index them.\n\nAlso rerank.\n")
+    (corpus / "copy" / "evals.md").unlink()
+    report, embedder = ingest(store, corpus)
+    # The changed guide's new chunk is embedded; the deleted copy took only its own points along.
+    assert report.indexed == 1 and embedder.embedded == report.embedding.embedded
+    evals = Filter(must=(Match("source", ("guides/evals.md",)),))
+    ids = [r.id for r in store.scroll(CHUNKS, evals)]
+    assert ids and len(store.dense_vectors(CHUNKS, ids)) == len(ids)
+
+
+def test_an_unchanged_chunk_of_a_changed_guide_keeps_its_vector_without_the_model(
+    store, corpus: Path, ingest: Callable[..., Any]
+) -> None:  # type: ignore[no-untyped-def]
+    (corpus / "long.md").write_text("# Long\n\n" + "\n\n".join(f"Paragraph {i} about agents and tools." for i in range(40)))
+    ingest(store, corpus)
+    (corpus / "long.md").write_text((corpus / "long.md").read_text() + "\n\n# Appendix\n\nA new closing section on costs.\n")
+    report, embedder = ingest(store, corpus)
+    assert report.indexed == 1 and report.embedding.reused > 0
+    assert 0 < embedder.embedded < report.chunks

@@ -213,7 +213,12 @@ def load_run(full_index: Services, tmp_path_factory: pytest.TempPathFactory, chi
 
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "serve"], env=env, cwd=base, stdout=log_file, stderr=subprocess.STDOUT
+            # --no-ingest: the shared full index is only read, as before `serve` indexed beside the app.
+            [sys.executable, "-m", "assistant.cli", "serve", "--no-ingest"],
+            env=env,
+            cwd=base,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_until_serving(url, proc, log)

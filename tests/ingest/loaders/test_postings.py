@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.schema import GLANCE_SECTION
 from assistant.errors import LoaderError
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit
@@ -125,8 +126,25 @@ def test_description_becomes_a_job_posting_document(tmp_path: Path) -> None:
 
 def test_description_sections_follow_its_own_headings_and_unwrap_lines(tmp_path: Path) -> None:
     doc = load_only(market(tmp_path)).documents[0]
-    assert [s.heading for s in doc.sections] == ["", "What You'll Do", "Requirements"]
+    assert [s.heading for s in doc.sections] == ["", "What You'll Do", "Requirements", GLANCE_SECTION]
     assert doc.sections[1].text == "- Build RAG pipelines that answer questions\n- Ship evals"
+
+
+def test_the_glance_section_holds_the_extraction_not_the_description(tmp_path: Path) -> None:
+    loaded = load_only(market(tmp_path))
+    glance = loaded.documents[0].sections[-1]
+    posting = loaded.postings[0]
+    assert glance.heading == GLANCE_SECTION
+    assert posting.responsibilities and all(r in glance.text for r in posting.responsibilities)
+    assert "Skills: " in glance.text
+    assert "What You'll Do" not in glance.text
+
+
+def test_without_an_extraction_the_glance_section_is_the_description(tmp_path: Path) -> None:
+    loaded = load_only(market(tmp_path, structured=None))
+    glance = loaded.documents[0].sections[-1]
+    assert glance.heading == GLANCE_SECTION
+    assert "Build RAG pipelines that answer questions" in glance.text
 
 
 def test_raw_without_structured_twin_still_loads_without_problem(tmp_path: Path) -> None:
@@ -144,7 +162,7 @@ def test_structured_without_raw_twin_is_reported_and_still_loads(tmp_path: Path)
     loaded = load_unit(units[0], root)
     assert loaded.postings[0].source == f"{MARKET}/data_structured/101_Acme_AI_Engineer.yaml"
     assert loaded.postings[0].posted_date == "2026-02-04"  # listing scraped_date
-    assert [s.heading for s in loaded.documents[0].sections] == ["Responsibilities", "Use cases", "Skills"]
+    assert [s.heading for s in loaded.documents[0].sections] == ["Responsibilities", "Use cases", "Skills", GLANCE_SECTION]
 
 
 def test_raw_with_unindented_description_lines_is_read_leniently(tmp_path: Path) -> None:

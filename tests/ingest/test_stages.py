@@ -1,0 +1,66 @@
+"""Ingest's stages, each reported through Progress: postings' records first (the app's figures need only them), then
+guides, then the postings' passages and vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE, IndexStatus
+from assistant.store.base import Filter, Match
+from assistant.store.collections import CHUNKS, POSTINGS
+from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
+from ingest.chunking import ChunkSpec
+from ingest.pipeline import Ingester
+
+GUIDE_CHUNKS = Filter(must_not=(Match("doc_type", ("job_posting",)),))
+POSTING_CHUNKS = Filter(must=(Match("doc_type", ("job_posting",)),))
+
+
+class Recorder:
+    """A Progress that notes, as each stage starts, what the index holds already."""
+
+    def __init__(self, store: EdgeStore) -> None:
+        self.store = store
+        self.seen: list[tuple[str, int, int, int, int, int]] = []  # stage, total; postings, with vectors; chunks
+        self.advanced = 0
+
+    def stage(self, name: str, total: int) -> None:
+        ids = [r.id for r in self.store.scroll(POSTINGS, fields=["job_id"])]
+        vectors = len(self.store.dense_vectors(POSTINGS, ids))
+        guides, postings = self.store.count(CHUNKS, GUIDE_CHUNKS), self.store.count(CHUNKS, POSTING_CHUNKS)
+        self.seen.append((name, total, len(ids), vectors, guides, postings))
+
+    def advance(self, n: int = 1) -> None:
+        self.advanced += n
+
+
+def test_records_then_guides_then_posting_passages(tmp_path: Path, tiny_corpus: Any, fake_embedder: Callable[[], Any]) -> None:
+    root = tiny_corpus.write(tmp_path / "corpus")
+    with EdgeStore.open(tmp_path / "index") as store:
+        recorder = Recorder(store)
+        report = Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8), recorder).run(root)
+        n = len(tiny_corpus.postings)
+        guides = recorder.seen[2][4]
+        assert recorder.seen == [
+            (POSTINGS_STAGE, n, 0, 0, 0, 0),  # nothing yet
+            (GUIDES_STAGE, 3, n, 0, 0, 0),  # every posting's record, no vector, no passage
+            (PASSAGES_STAGE, n, n, 0, guides, 0),  # and every guide passage
+        ]
+        assert guides > 0 and recorder.advanced == n + 3 + n
+        assert len(store.dense_vectors(POSTINGS, [r.id for r in store.scroll(POSTINGS)])) == n
+        assert store.count(CHUNKS, POSTING_CHUNKS) > 0 and report.indexed == n + 3
+
+
+def test_a_rerun_reports_only_what_changed_per_stage(tmp_path: Path, tiny_corpus: Any, fake_embedder: Callable[[], Any]) -> None:
+    root = tiny_corpus.write(tmp_path / "corpus")
+    with EdgeStore.open(tmp_path / "index") as store:
+        Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8)).run(root)
+        (root / tiny_corpus.learning_path_source).write_text("# From data engineer\n\nLearn RAG next.\n", encoding="utf-8")
+        status = IndexStatus()
+        Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8), status).run(root)
+    status.finish()
+    stages = {s.name: (s.total, s.done) for s in status.view().stages}
+    assert stages == {POSTINGS_STAGE: (0, 0), GUIDES_STAGE: (1, 1), PASSAGES_STAGE: (0, 0)}
