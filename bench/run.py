@@ -27,7 +27,7 @@ from bench.targets import evaluate
 
 RESULTS = Path("bench/results.json")
 MARKDOWN = Path("BENCHMARKS.md")
-SECTIONS = ("ingest", "embedding", "search", "baselines", "answers", "scale")  # keep in step with bench.sections
+SECTIONS = ("ingest", "embedding", "search", "baselines", "answers", "scale", "hostile")  # keep in step with bench.sections
 T = TypeVar("T")
 
 

@@ -15,7 +15,7 @@ from assistant.services import Services
 from assistant.store.base import Filter, Match
 from assistant.store.collections import CHUNKS, FILES, POSTINGS, SENTENCES
 from assistant.store.edge import EdgeStore
-from bench import answers, baselines, embedding, ingest, scale
+from bench import answers, baselines, embedding, hostile, ingest, scale
 from bench import search as search_bench
 from bench.queries import bench_queries, eval_questions
 from bench.search import QueryVectors
@@ -206,6 +206,11 @@ def scale_section(ctx: Context) -> None:
     )
 
 
+def hostile_section(ctx: Context) -> None:
+    """A 20 MB one-line file of one word among good guides: refused and named, the guides searchable."""
+    ctx.results["hostile"] = hostile.run(ctx.settings, ctx.scratch)
+
+
 SECTIONS: dict[str, Callable[[Context], None]] = {
     "ingest": ingest_section,
     "embedding": embedding_section,
@@ -213,4 +218,5 @@ SECTIONS: dict[str, Callable[[Context], None]] = {
     "baselines": baselines_section,
     "answers": answers_section,
     "scale": scale_section,
+    "hostile": hostile_section,
 }

@@ -70,3 +70,16 @@ def test_markdown_block_is_replaced_and_the_prose_kept(tmp_path: Path) -> None:
 
 def test_table_renders_header_separator_and_rows() -> None:
     assert table(["a", "b"], [[1, None]]).splitlines() == ["| a | b |", "|---|---|", "| 1 |  |"]
+
+
+def _hostile_row(**run: Any) -> dict[str, Any]:
+    base = {"file_mb": 20.9, "total_s": 7.0, "named": True, "reason": "one word repeated", "good_files": 5}
+    rows = evaluate({"hostile": {**base, "good_files_searchable": 5, **run}})
+    return next(r for r in rows if r["target"].startswith("A 20 MB"))
+
+
+def test_a_hostile_file_is_handled_only_when_named_and_the_good_files_are_searchable() -> None:
+    assert _hostile_row()["status"] == "met"
+    assert _hostile_row(named=False)["status"] == "missed"
+    assert _hostile_row(good_files_searchable=4)["status"] == "missed"
+    assert _hostile_row(total_s=75.0)["status"] == "missed"
