@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
+from assistant.core.embedding import FastEmbedder
 from assistant.errors import ConfigError
 from assistant.offline.classifier import ClassifierTuning, TextClassifier, Vocabulary, words
 from assistant.offline.router import EXAMPLES, Router, clauses, load_examples
@@ -31,6 +32,19 @@ def test_no_eval_question_is_in_the_bank() -> None:
     bank = {_folded(e.q) for e in load_examples()}
     evals = {_folded(c.question) for c in load_routing()} | {_folded(c.question) for c in load_ground_truth()}
     assert not bank & evals
+
+
+# The bank and the evals were written apart: a bank question this close in meaning to an eval question
+# would let the router learn the answer to the exam.
+NEAR_DUPLICATE = 0.92
+
+
+def test_no_bank_question_is_a_near_copy_of_an_eval_question(real_embedder: FastEmbedder) -> None:
+    bank = [e.q for e in load_examples()]
+    evals = [c.question for c in load_routing()] + [c.question for c in load_ground_truth()]
+    similarity = np.array(real_embedder.queries(bank)) @ np.array(real_embedder.queries(evals)).T
+    i, j = np.unravel_index(int(similarity.argmax()), similarity.shape)
+    assert similarity[i, j] < NEAR_DUPLICATE, (bank[i], evals[j], float(similarity[i, j]))
 
 
 def test_routing_suite_covers_every_label_in_both_splits() -> None:
