@@ -28,7 +28,8 @@ _ISO_DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?![\w-])")
 MIN_BARE_AMOUNT = 10_000
 # Phrases an answer uses when it declines or says the corpus does not cover a question.
 REFUSAL = re.compile(
-    r"\b(does not cover|doesn't cover|not covered|no information|nothing in the corpus|outside (?:the|my|what)"
+    r"\b(does not cover|doesn't cover|not covered|no information|nothing in the corpus"
+    r"|outside (?:the (?:corpus|scope)|my scope|what (?:I|the corpus))"
     r"|can(?:no|')t help with|only (?:answer|help with)|not (?:something|a question) I can|unable to answer"
     r"|don't have (?:any )?information|do not have (?:any )?information)\b",
     re.IGNORECASE,

@@ -1,13 +1,14 @@
 """The routing suite (`routing.yaml`): does the offline model call the tools a careful person would, or decline?
 
 Each question names the tool(s) it needs, or `decline: true`. A question is routed right for one of
-its tools when the model calls that tool and nothing a careful person would not (a passage search
-beside figures or a gap is always fine); an off-topic one when the model declines.
+its tools when the model calls that tool, nothing a careful person would not (a passage search
+beside figures or a gap is always fine), and answers; an off-topic one when the model declines,
+either before calling a tool (the router) or after its search found nothing near the question.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -73,12 +74,19 @@ def load_routing(path: Path = ROUTING) -> list[RoutingCase]:
     return TypeAdapter(list[RoutingCase]).validate_python(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def route_cases(cases: Sequence[RoutingCase], router: Router, taxonomy: Taxonomy, places: Gazetteer | None) -> list[RoutedCase]:
-    """Route every question as the offline model does (slots, then the router)."""
+def route_cases(
+    cases: Sequence[RoutingCase],
+    router: Router,
+    taxonomy: Taxonomy,
+    places: Gazetteer | None,
+    declines: Callable[[str], bool] | None = None,
+) -> list[RoutedCase]:
+    """Route every question as the offline model does (slots, then the router); `declines` says whether its answer declined."""
     out = []
     for case in cases:
         intent = detect(case.question, [], taxonomy, router, places)
-        chosen = {DECLINE} if intent.declined else set(intent.tools)
+        declined = intent.declined or (declines is not None and declines(case.question))
+        chosen = {DECLINE} if declined else set(intent.tools)
         allowed = case.labels | ({"search_corpus"} if not case.decline else set())
         right = {label: label in chosen and chosen <= allowed for label in case.labels}
         out.append(

@@ -13,9 +13,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from assistant.ask import ask
 from assistant.core.settings import Settings
 from assistant.errors import AssistantError, InputError
-from assistant.models import model_name
+from assistant.models import OFFLINE, model_name
 from assistant.offline.gazetteer import gazetteer_for
 from assistant.offline.router import router_for
 from assistant.services import Services
@@ -23,7 +24,7 @@ from evals.answers import AnswerEvaluation, evaluate_answers
 from evals.dataset import EVALS_DIR, SPLITS, GroundTruthCase, load_ground_truth, load_regressions
 from evals.gates import DEV_FLOORS, TEST_FLOORS, generalisation_targets, routing_gates, run_gates, split_gates
 from evals.judge import judge_model_name, relevance_judge
-from evals.metrics import mean
+from evals.metrics import is_refusal, mean
 from evals.report import EvalReport, RegressionRow, print_report, write
 from evals.retrieval import (
     MODES,
@@ -167,9 +168,13 @@ def run(
 
 
 def route_suite(services: Services) -> list[RoutedCase]:
-    """The routing suite through the offline model's own router and names."""
+    """The routing suite through the offline model: its router and names, and whether its answer declined."""
     router = router_for(services.embedder, services.settings.models_dir)
-    return route_cases(load_routing(), router, services.taxonomy, gazetteer_for(services.store))
+
+    def declines(question: str) -> bool:
+        return is_refusal(ask(services, question, model=OFFLINE).answer)
+
+    return route_cases(load_routing(), router, services.taxonomy, gazetteer_for(services.store), declines)
 
 
 def _measures(retrieval: list[RetrievalScore] | None, answers: AnswerSummary | None) -> dict[str, float | None]:

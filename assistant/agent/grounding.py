@@ -15,8 +15,9 @@ MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 COUNT_NOUNS = r"(?:job\s+)?(?:postings?|jobs?|listings?|roles?|companies|openings|positions|ads|employers)"
 # "123 postings", "12 of 1,765 postings", "n = 1,765", "12 out of 40".
 COUNTS = (
-    re.compile(r"(?<![\w.,])(\d[\d,]*)\s+(?:of|out\s+of)\s+(?:the\s+)?(\d[\d,]*)\b"),
-    re.compile(rf"(?<![\w.,])(\d[\d,]*)\s+(?:[A-Za-z-]+\s+){{0,2}}?{COUNT_NOUNS}\b", re.IGNORECASE),
+    # A count is written on one line: "2026 Guide" in a heading does not count the "Companies" of the next.
+    re.compile(r"(?<![\w.,])(\d[\d,]*)[ \t]+(?:of|out[ \t]+of)[ \t]+(?:the[ \t]+)?(\d[\d,]*)\b"),
+    re.compile(rf"(?<![\w.,])(\d[\d,]*)[ \t]+(?:[A-Za-z][A-Za-z-]*[ \t]+){{0,2}}?{COUNT_NOUNS}\b", re.IGNORECASE),
     re.compile(r"\bn\s*=\s*(\d[\d,]*)", re.IGNORECASE),
 )
 MAX_FOLLOW_UPS = 3

@@ -10,6 +10,8 @@ PER_PASSAGE = 14
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 # A sentence ends at . ! ? before a capital; a flattened list ("... back. - Prompt ...") drops its dash there.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?:[-*•]\s+)?(?=[A-Z0-9\"'(“])")
+# Links and footnote markers: a reference to a source, not something the source says.
+_REFERENCE = re.compile(r"\(?https?://\S+|\[\^[^\]]*\]|\[([^\]]*)\]\([^)]*\)")
 
 
 def quotable_sentences(text: str, limit: int = PER_PASSAGE) -> list[str]:
@@ -32,6 +34,11 @@ def _answers_something(sentence: str) -> bool:
         return False
     # Questions (FAQ headings, interview prompts), list intros and links do not answer anything by themselves.
     if sentence.endswith(("?", ":")) or sentence.startswith(("(", "[", "http")):
+        return False
+    # A source's title beside its link ("InterviewNode — Cracking take-homes (https://…)") names a reference:
+    # a few words, mostly link. A statement with its source linked after it stays.
+    words = _REFERENCE.sub(r"\1", sentence).split()
+    if len(words) < 5 or (len(" ".join(words)) < 0.6 * len(sentence) and len(words) < 12):
         return False
     letters = sum(ch.isalpha() or ch.isspace() for ch in sentence)
     return letters >= 0.8 * len(sentence)

@@ -79,6 +79,10 @@ def test_citation_markers_are_not_read_as_figures() -> None:
     )
 
 
+def test_a_year_in_a_heading_is_not_a_count_of_the_next_line() -> None:
+    assert stated_numbers("### The Ultimate 2026 Guide\n- Companies often want a senior MLOps owner [1].") == ([], [])
+
+
 def test_tidy_drops_unused_citations_and_extra_follow_ups() -> None:
     answer = Answer(
         answer="Learn evaluation [2].",

@@ -93,6 +93,8 @@ def test_a_decline_reads_as_refusal() -> None:
 
 def test_a_normal_answer_is_not_a_refusal() -> None:
     assert not is_refusal("Data engineers need about 3-4 months [1].")
+    assert not is_refusal("Tell me about a time when you had to think outside the box to complete a task [1].")
+    assert is_refusal("That is outside the scope of these guides.")
 
 
 def test_percentile_interpolates() -> None:
