@@ -161,6 +161,8 @@ class Ingester:
             }
         )
         self.report.embedding = self._dense.counts
+        # Counted where embedded: a sentence two batches share is embedded (and stored) once.
+        self.report.sentences = self._dense.counts.sentences
         self.report.total_seconds = time.perf_counter() - started
         return self.report
 
@@ -300,5 +302,4 @@ class Ingester:
         self.report.indexed += len(loaded)
         self.report.chunks += len(chunks)
         self.report.postings += len(postings)
-        self.report.sentences += len(quotable)
         self.progress.advance(len(loaded))

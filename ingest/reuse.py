@@ -13,11 +13,12 @@ from ingest.chunking import count_tokens
 
 @dataclass
 class EmbedCounts:
-    """What one ingest asked of the model: texts embedded, their tokens, and vectors reused instead."""
+    """What one ingest asked of the model: texts embedded, their tokens, vectors reused instead, and guide sentences embedded."""
 
     embedded: int = 0
     tokens: int = 0
     reused: int = 0
+    sentences: int = 0
 
 
 class DenseVectors:
@@ -62,4 +63,5 @@ class DenseVectors:
         known = self.store.dense_vectors(SENTENCES, ids) if self.store.has_collection(SENTENCES) else {}
         todo = [s for s, i in zip(sentences, ids, strict=True) if i not in known]
         made = dict(zip(todo, self.embedder.passages(todo), strict=True)) if todo else {}
+        self.counts.sentences += len(todo)
         return [known.get(i) or made[s] for s, i in zip(sentences, ids, strict=True)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -16,6 +17,8 @@ from assistant.errors import InputError
 from assistant.market import stats as market
 from assistant.market.dates import DateRange, joint_label
 from assistant.market.filters import MarketFilter, parse_filter
+from assistant.vocab.skill_words import skill_words
+from assistant.vocab.skills import Taxonomy
 from assistant.vocab.terms import PAY_GROUP_BY
 
 stats_app = typer.Typer(help="Job-market figures from the postings: shares, top skills, pay, companies.", no_args_is_help=True)
@@ -68,6 +71,20 @@ def _filter(
     return MarketFilter(city, country, ai_type, level, work_type, company, tuple(skill or ()), since, until)
 
 
+def _kind_members(taxonomy: Taxonomy, kind: str) -> tuple[str, ...]:
+    """The skills of the kind a few words name ("vector db" → Pinecone, Weaviate, …); a clear error otherwise."""
+    words = skill_words(taxonomy)
+    read = [s for s in words.read(kind) if s.by == "kind"]
+    if not read:
+        named = {k.lower(): k for k in words.members}
+        close = [named[c] for c in difflib.get_close_matches(kind.lower(), list(named), n=3, cutoff=0.5)]
+        raise InputError(
+            f"no kind of tool called {kind!r}",
+            hint=f"try {', '.join(repr(c) for c in close)}" if close else "kinds are listed under `kinds:` in skills.yaml",
+        )
+    return read[0].skills
+
+
 def _dated(dates: DateRange | None) -> str:
     """` · postings dated 2025-08-01 to 2026-02-27` for a title, or nothing when the postings carry no date."""
     return f" · {dates.label()}" if dates else ""
@@ -97,13 +114,17 @@ def stats_skills(
     until: Until = None,
     top: Annotated[int, typer.Option("--top", min=1, max=500)] = 20,
     category: Annotated[Optional[str], typer.Option(help="Only one category: genai, ml, cloud, ops, ...")] = None,
+    kind: Annotated[
+        Optional[str], typer.Option(help='Only the products of one kind: "vector db", "LLM framework", "cloud provider", ...')
+    ] = None,
     as_json: AsJson = False,
     plot: Plot = None,
 ) -> None:
     """The most requested skills in the postings a filter selects."""
     services = services_of(ctx)
     flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
-    ranking = market.top_skills(services.store, services.taxonomy, flt, n=top, category=category)
+    among = _kind_members(services.taxonomy, kind) if kind else None
+    ranking = market.top_skills(services.store, services.taxonomy, flt, n=top, category=category, among=among)
     if plot:
         from assistant.market.charts import plot_top_skills
 

@@ -1,4 +1,4 @@
-"""What a question asks, for the offline model: the intent, and the slots (background, skills, place, company) it names."""
+"""What a question asks, for the offline model: its intent (kinds, measure), a follow-up read with the question before."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from assistant.offline.gazetteer import Found, Gazetteer, key
+from assistant.offline.gazetteer import Gazetteer
 from assistant.offline.router import Route, Router, ToolName
-from assistant.vocab.backgrounds import load_backgrounds
-from assistant.vocab.kinds import SkillSet
-from assistant.vocab.roles import ROLES
+from assistant.offline.slots import AI_TYPES, NOT_NAMES, PLACE, Slots, find_slots
 from assistant.vocab.skill_words import SkillWords, skill_words
 from assistant.vocab.skills import Taxonomy
 from assistant.vocab.terms import Measure
@@ -37,98 +35,6 @@ CHOICE_WORDS = re.compile(r"\b(which|top|leading|popular|rank(s|ed|ing)?|favou?r
 COMPANY_WORDS = re.compile(r"\b(companies|employers|who posts?|posted the most)\b", _I)
 FOLLOW_UP = re.compile(r"^\s*(and|so|then|also|now|what about|how about|same for|what if)\b", _I)
 ANAPHORA = re.compile(r"\b(that|they|them|it|those|these|this|there|my)\b", _I)
-AI_TYPES = {
-    "ai-first": re.compile(r"\bai[- ]first\b", _I),
-    "ai-support": re.compile(r"\bai[- ]support\b", _I),
-    "ml-first": re.compile(r"\bml[- ]first\b", _I),
-}
-LEVELS = {
-    "Senior": re.compile(r"\bsenior\b", _I),
-    "Junior": re.compile(r"\b(junior|entry[- ]level|new grad)\b", _I),
-    "Mid": re.compile(r"\bmid[- ]level\b", _I),
-}
-REMOTE = re.compile(r"\bremote\b", _I)
-# "in Berlin", "in New York": a capitalised place after a preposition.
-PLACE = re.compile(r"\b(?:in|near|around|based in)\s+((?:[A-Z][\w'-]+|[A-Z]{2,})(?:\s+[A-Z][\w'-]+)*)")
-# Capitalised names that are not companies even when they look like one.
-NOT_NAMES = {
-    "AI",
-    "ML",
-    "LLM",
-    "I",
-    "I'm",
-    "Is",
-    "What",
-    "Which",
-    "Who",
-    "Does",
-    "Do",
-    "Show",
-    "Find",
-    "Any",
-    "Are",
-    "How",
-    "And",
-    "So",
-    "The",
-    "Then",
-    "Remote",
-    "Senior",
-    "Junior",
-    "US",
-    "USA",
-    "Give",
-    "List",
-    "Can",
-    "What's",
-    "Where",
-    "When",
-    "Why",
-    "Should",
-    "I've",
-    "I'd",
-    "Engineer",
-    "Engineers",
-    "README",
-    "PhD",
-    "AI-first",
-    "AI-support",
-    "ML-first",
-    "Please",
-    "Tell",
-}
-# A vendor that is also a skill ("Anthropic" = Claude) names the company in "is Anthropic hiring".
-VENDOR_AS_COMPANY = re.compile(r"\b(?:[Ii]s|[Dd]oes|at|from|for)\s+([A-Z][\w.-]*(?:\s+AI)?)\s+(?:hiring|have|has|hire)\b")
-NAME = re.compile(r"\b[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*)*")
-BACKGROUND_WORDS = {r.id: r.pattern for r in ROLES if r.pattern}
-
-
-@dataclass(frozen=True)
-class Slots:
-    """The things a question names; each span is kept so a follow-up can replace it."""
-
-    background: str | None = None
-    skills: tuple[str, ...] = ()
-    city: str | None = None
-    company: str | None = None
-    ai_type: str | None = None
-    level: str | None = None
-    remote: bool = False
-    spans: tuple[tuple[str, str], ...] = ()  # (slot, text as written)
-    country: str | None = None
-    readings: tuple[Found, ...] = ()  # places and employers as the postings list them, and how each was written
-    sets: tuple[SkillSet, ...] = ()  # skills named by their kind or maker ("vector db", "Meta's models")
-
-    @property
-    def groups(self) -> tuple[SkillSet, ...]:
-        """The kinds and makers that stand for several products, to be ranked."""
-        return tuple(s for s in self.sets if len(s.skills) > 1)
-
-    def resolved(self, groups: bool = True) -> list[str]:
-        """The names read as another one ("NYC → New York (other name)", "Meta's models → Llama (maker)"); the kinds and
-        makers standing for several products only with `groups` (they are ranked only beside figures)."""
-        sets = [s.describe() for s in self.sets if groups or len(s.skills) == 1]
-        return [f.describe() for f in self.readings if f.how != "as listed"] + sets
 
 
 @dataclass(frozen=True)
@@ -156,67 +62,6 @@ class Intent:
     def declined(self) -> bool:
         """The question is off-topic: the router scored "decline" highest."""
         return self.route.decline
-
-
-def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, lower_case_employers: bool = True) -> Slots:
-    """The background, skills, place, company and segment words a question names.
-
-    With the postings' names (`places`), a city, country or employer is whatever the postings list
-    under any of its names; without them (no index yet), a capitalised name after "in" or anywhere.
-    """
-    spans: list[tuple[str, str]] = []
-    background = None
-    ids = {b.id for b in load_backgrounds()}
-    for bid, pattern in BACKGROUND_WORDS.items():
-        if bid in ids and (m := re.search(rf"\b({pattern})\b", text, _I)):
-            background = bid
-            spans.append(("background", m.group(0)))
-            break
-    # Written all in lower case, a question carries no case to tell "rag" the skill from a word.
-    skill_text = taxonomy.cased(text) if not any(c.isupper() for c in text) else text
-    found = [m for m in taxonomy.match_text(skill_text) if not (background and m.text.casefold() in spans[0][1].casefold())]
-    # Skills named by their kind ("vector db") or maker ("Meta's models") too; one single product is a named skill.
-    mentions, sets = skill_words(taxonomy).find(text, found)
-    named = sorted([(m.start, m.skill) for m in mentions] + [(s.start, s.skills[0]) for s in sets if len(s.skills) == 1])
-    skills = tuple(dict.fromkeys(name for _, name in named))
-    spans += [("skills", text[m.start : m.end]) for m in mentions] + [("skills", s.written) for s in sets]
-    taken = {m.text.casefold() for m in mentions} | {key(w) for s in sets for w in s.written.split()}
-    if places is not None:
-        readings = tuple(places.find(text, skip=taken, companies_in_lower_case=lower_case_employers))
-        picked = {slot: next((f for f in readings if f.slot == slot), None) for slot in ("city", "country", "company")}
-        spans += [(slot, f.written) for slot, f in picked.items() if f is not None]
-        city, country, company = (f.value if f else None for f in picked.values())
-    else:
-        readings, country = (), None
-        city, company = _capitalised_names(text, taxonomy, taken, spans)
-    if company is None and (m := VENDOR_AS_COMPANY.search(text)):
-        company = m.group(1)
-        spans.append(("company", company))
-        skills = tuple(s for s in skills if s != taxonomy.normalise(company))
-    ai_type = next((k for k, p in AI_TYPES.items() if p.search(text)), None)
-    level = next((k for k, p in LEVELS.items() if p.search(text)), None)
-    remote = bool(REMOTE.search(text))
-    return Slots(background, skills, city, company, ai_type, level, remote, tuple(spans), country, readings, tuple(sets))
-
-
-def _capitalised_names(
-    text: str, taxonomy: Taxonomy, skill_words: set[str], spans: list[tuple[str, str]]
-) -> tuple[str | None, str | None]:
-    """A place after "in" and a capitalised name that is no skill: the guess when no postings are indexed."""
-    city = None
-    if (m := PLACE.search(text)) and m.group(1) not in NOT_NAMES and not taxonomy.normalise(m.group(1)):
-        city = m.group(1)
-        spans.append(("city", city))
-    for m in NAME.finditer(text):
-        words = m.group(0).split()
-        if m.start() == 0 and words[0] not in NOT_NAMES:
-            words = words[1:]  # a capital at the start of the question is just grammar
-        words = [re.sub(r"('s|[.,;:!?])$", "", w) for w in words]
-        name = " ".join(w for w in words if w not in NOT_NAMES and w.casefold() not in skill_words)
-        if name and (city is None or name not in city) and not taxonomy.normalise(name):
-            spans.append(("company", name))
-            return city, name
-    return city, None
 
 
 def measurable(text: str, slots: Slots) -> bool:

@@ -11,34 +11,30 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import anyio
-from pydantic import TypeAdapter
-from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart, UserPromptPart
+from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
 from assistant.agent.corpus_tools import JobSearch, Passage
 from assistant.agent.grounding import Answer
 from assistant.agent.market_tools import RANKED_AMONG, Figures, SkillGap
 from assistant.core.embedding import Embedder
-from assistant.core.schema import DOC_TYPES
 from assistant.offline import compose
 from assistant.offline.gazetteer import Gazetteer, gazetteer_for
-from assistant.offline.intent import Intent, Kind, compare_sides, detect
+from assistant.offline.intent import Intent, detect
+from assistant.offline.plan import plan, relax
 from assistant.offline.router import Router, router_for
-from assistant.offline.tuning import STATED_SKILLS
+from assistant.offline.turns import Turn, read_turn
 from assistant.store.base import Store
 from assistant.vocab.backgrounds import get_background
 from assistant.vocab.skills import Taxonomy
 
 MODEL_NAME = "offline"
-GUIDE_TYPES = [t for t in DOC_TYPES if t != "job_posting"]
 MAX_STEPS = 3  # tool rounds before answering with what there is
-RANKED = 10  # rows of a ranking of the products of a kind or a maker
 # Passages read from the document search ranked first, beyond the one the search returned.
 READ_MORE = 3
 # Sentences quoted in an answer without figures, and how far below the best one a quoted one may score
@@ -53,163 +49,6 @@ DECLINE = (
     "The corpus does not cover this question. It holds AI engineering job postings, role guides, learning paths, "
     "interview notes and webinars, so I can help with skills, roles, transitions, interviews and who is hiring."
 )
-_PASSAGES = TypeAdapter(list[Passage])
-_RESULT_TYPES: dict[str, TypeAdapter[Any]] = {
-    "market_stats": TypeAdapter(Figures),
-    "skill_gap": TypeAdapter(SkillGap),
-    "find_jobs": TypeAdapter(JobSearch),
-}
-
-
-@dataclass
-class Turn:
-    """The current question, the earlier ones, and what the tools returned for it so far."""
-
-    question: str
-    earlier: list[str]
-    steps: int = 0
-    passages: list[Passage] = field(default_factory=list)
-    read: list[Passage] = field(default_factory=list)
-    did_read: bool = False
-    results: list[Any] = field(default_factory=list)
-    failed: list[tuple[ToolCallPart, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    answer_rejected: bool = False
-
-
-def read_turn(messages: list[ModelMessage]) -> Turn:
-    """Split the conversation at the last user prompt and collect this turn's tool results."""
-    prompts = [
-        (i, p.content)
-        for i, m in enumerate(messages)
-        if isinstance(m, ModelRequest)
-        for p in m.parts
-        if isinstance(p, UserPromptPart) and isinstance(p.content, str)
-    ]
-    last, question = prompts[-1] if prompts else (0, "")
-    turn = Turn(question, [q for _, q in prompts[:-1]])
-    calls = {
-        p.tool_call_id: p for m in messages[last:] if isinstance(m, ModelResponse) for p in m.parts if isinstance(p, ToolCallPart)
-    }
-    turn.did_read = any(c.tool_name == "search_corpus" and c.args_as_dict().get("source") for c in calls.values())
-    for at, m in enumerate(messages[last:], start=last):
-        if isinstance(m, ModelResponse):
-            turn.steps += 1
-            continue
-        for part in m.parts:
-            if not isinstance(part, ToolReturnPart):
-                continue
-            if part.outcome == "retried":
-                if part.tool_name not in _RESULT_TYPES and part.tool_name != "search_corpus":
-                    turn.answer_rejected = True
-                else:
-                    call, error = calls[part.tool_call_id], str(part.content)
-                    if (relaxed := relax(call, error)) is not None:
-                        turn.notes.append(f"Note: {error.splitlines()[0]}, so this answer leaves out the {relaxed[1]} filter.")
-                    if at == len(messages) - 1:  # only the latest failures still need a relaxed retry
-                        turn.failed.append((call, error))
-            elif part.outcome == "success" and part.tool_name == "search_corpus":
-                found = _PASSAGES.validate_python(part.content)
-                if (asked := calls.get(part.tool_call_id)) is not None and asked.args_as_dict().get("source"):
-                    turn.read += found
-                else:
-                    turn.passages += found
-            elif part.outcome == "success" and part.tool_name in _RESULT_TYPES:
-                turn.results.append(_RESULT_TYPES[part.tool_name].validate_python(part.content))
-    return turn
-
-
-def plan(intent: Intent) -> list[ToolCallPart]:
-    """The tool calls an LLM would make for this intent: those of each kind it has, one search among them."""
-    calls: list[ToolCallPart] = []
-    for kind in intent.kinds:
-        calls += [c for c in _calls_for(kind, intent) if c.tool_name not in {d.tool_name for d in calls}]
-    # The passage search goes last, so structured results lead the answer as before.
-    return sorted(calls, key=lambda c: c.tool_name == "search_corpus")
-
-
-def _calls_for(kind: Kind, intent: Intent) -> list[ToolCallPart]:
-    s = intent.slots
-    postings = {
-        k: v
-        for k, v in {
-            "city": s.city,
-            "country": s.country,
-            "ai_type": s.ai_type,
-            "level": s.level,
-            "work_type": "Remote" if s.remote else None,
-        }.items()
-        if v
-    }
-    # Guides answer general questions; postings come in through the market and job tools, or when
-    # the question names a company (its postings describe its hiring process).
-    kinds = {} if s.company else {"doc_types": GUIDE_TYPES}
-    search = ToolCallPart("search_corpus", {"query": intent.text, **kinds, "limit": 8 if intent.kind == "general" else 5})
-    if kind == "jobs":
-        jobs = {
-            **postings,
-            **({"company": s.company} if s.company else {}),
-            **({"skills": list(s.skills[:3])} if s.skills else {}),
-        }
-        return [ToolCallPart("find_jobs", {"query": intent.text, "postings": jobs, "limit": 8})]
-    if kind == "gap":
-        target = s.ai_type or "ai-engineer"
-        where = {k: v for k, v in {"city": s.city, "level": s.level}.items() if v}
-        return [ToolCallPart("skill_gap", {**who_asks(intent), "target": target, **where, "limit": 8}), search]
-    if kind == "figures":
-        if intent.measure == "compare":
-            a, b = compare_sides(intent.text, s)
-            if s.skills:
-                calls = [
-                    ToolCallPart("market_stats", {"measure": "skill_share", "skills": list(s.skills[:3]), "postings": side})
-                    for side in (a, b)
-                ]
-            else:
-                calls = [ToolCallPart("market_stats", {"measure": "compare", "postings": a, "versus": b, "limit": 10})]
-            return [*calls, search]
-        args: dict[str, Any] = {"measure": intent.measure, "postings": postings}
-        if intent.measure in ("skill_share", "co_occurrence"):
-            args["skills"] = list(s.skills[:4])
-        if intent.category:
-            args["category"] = intent.category
-        # A kind or a maker named ("which vector db", "Google stuff"): its products ranked, beside any skill named.
-        ranked = intent.measure in ("skill_share", "top_skills")
-        rankings = [
-            ToolCallPart(
-                "market_stats", {"measure": "top_skills", "skills": list(g.skills), "postings": postings, "limit": RANKED}
-            )
-            for g in (s.groups if ranked else ())
-        ]
-        main = [] if rankings and intent.measure == "top_skills" else [ToolCallPart("market_stats", args)]
-        return [*main, *rankings, search]
-    return [search]
-
-
-def who_asks(intent: Intent) -> dict[str, Any]:
-    """Who the skill gap is for: the skills the person states (a role they name never overrides them), else
-    their role's preset, else their own words to find skills in."""
-    s = intent.slots
-    if len(s.skills) >= STATED_SKILLS:
-        return {"skills": list(s.skills[:12])}
-    if s.background:
-        return {"background": s.background}
-    if s.skills:
-        return {"skills": list(s.skills)}
-    return {"about_me": intent.text}
-
-
-def relax(call: ToolCallPart, error: str) -> tuple[ToolCallPart, str] | None:
-    """The call without the filter the tool rejected (named in the error, else skills, else all), and what was dropped."""
-    args = call.args_as_dict()
-    postings = dict(args.get("postings") or {})
-    named = [k for k in ("company", "city", "level", "work_type", "ai_type") if k in postings and k.replace("_", " ") in error]
-    if named or postings:
-        dropped = named[0] if named else "skills" if "skills" in postings else "filters"
-        postings = {k: v for k, v in postings.items() if k != dropped} if dropped != "filters" else {}
-        return ToolCallPart(call.tool_name, {**args, "postings": postings}), dropped
-    if args.get("city") or args.get("company"):
-        return ToolCallPart(call.tool_name, {k: v for k, v in args.items() if k not in ("city", "company")}), "place and company"
-    return None
 
 
 @dataclass

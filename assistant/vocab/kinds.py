@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 
 from assistant.errors import ConfigError
-from assistant.vocab.skills import Skill
+from assistant.vocab.skill_file import Skill
 
 SHOWN = 6  # products named in a description
 TOKEN = re.compile(r"[\w+#]+(?:[./'’][\w+#]+)*['’]?")

@@ -63,6 +63,18 @@ def test_stats_skills_top_n_and_plot(services: Services, tmp_path: Path) -> None
     assert chart.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_stats_skills_of_one_kind(services: Services) -> None:
+    data = run_json(services, "stats", "skills", "--kind", "cloud providers")
+    shown = {s["skill"] for s in data["skills"]}
+    assert "AWS" in shown and shown <= {"AWS", "Azure", "GCP", "OCI", "IBM Cloud"}
+
+
+def test_stats_skills_unknown_kind_names_close_ones(services: Services) -> None:
+    result = run(services, "stats", "skills", "--kind", "orchestrator")
+    assert isinstance(result.exception, InputError) and "'orchestrator'" in result.exception.message
+    assert "workflow orchestrator" in (result.exception.hint or "")
+
+
 def test_stats_skills_human_output(services: Services) -> None:
     result = run(services, "stats", "skills", "--top", "2")
     assert result.exit_code == 0

@@ -104,6 +104,14 @@ def test_deleted_file_is_removed(store, corpus: Path, ingest: Callable[..., Any]
     assert store.count(FILES) == 2
 
 
+def test_a_sentence_the_index_holds_is_not_counted_as_embedded_again(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+    ingest(store, corpus)
+    (corpus / "guides" / "copy.md").write_text("# Copy\n\nMeasure hit rate and MRR on labelled questions.\n")
+    report, _ = ingest(store, corpus)
+    assert report.indexed == 1 and report.sentences == 0
+    assert store.count(SENTENCES) == 2
+
+
 def test_guide_sentences_are_stored_with_their_vectors(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
     report, embedder = ingest(store, corpus)
     sentence = "Measure hit rate and MRR on labelled questions."

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.offline.gazetteer import Gazetteer, gazetteer_for, key
-from assistant.offline.intent import find_slots
-from assistant.offline.model import who_asks
+from assistant.offline.plan import who_asks
 from assistant.offline.router import Router
+from assistant.offline.slots import find_slots
 from assistant.services import Services
 from assistant.vocab.skills import Taxonomy
 

@@ -10,9 +10,11 @@ from assistant.agent.build import career_agent
 from assistant.ask import AskResult, ask
 from assistant.offline.explain import explain
 from assistant.offline.gazetteer import Gazetteer
-from assistant.offline.intent import detect, find_slots
-from assistant.offline.model import offline_model, plan
+from assistant.offline.intent import detect
+from assistant.offline.model import offline_model
+from assistant.offline.plan import plan
 from assistant.offline.router import Router
+from assistant.offline.slots import find_slots
 from assistant.services import Services
 from assistant.vocab.skill_words import skill_words
 from assistant.vocab.skills import Taxonomy

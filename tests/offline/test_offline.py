@@ -12,7 +12,8 @@ from assistant.ask import AskResult, ask, ask_stream
 from assistant.market import stats as market
 from assistant.market.filters import MarketFilter
 from assistant.offline.intent import detect
-from assistant.offline.model import DECLINE, GUIDE_TYPES, offline_model, on_subject, plan
+from assistant.offline.model import DECLINE, offline_model, on_subject
+from assistant.offline.plan import GUIDE_TYPES, plan
 from assistant.offline.router import Router
 from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.services import Services
