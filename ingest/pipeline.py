@@ -23,7 +23,6 @@ from assistant.store.collections import (
     FileState,
     chunk_payload,
     posting_embedding_text,
-    posting_from_payload,
     posting_payload,
     sentence_id,
     specs,
@@ -33,7 +32,7 @@ from ingest.chunking import ChunkSpec, chunk_document, chunking_version
 from ingest.loaders import discover_units, load_unit
 from ingest.loaders.base import LoadedUnit, Problem, SourceUnit
 from ingest.loaders.limits import MAX_CHUNKS_PER_DOCUMENT
-from ingest.posting_skills import canonical_skills, indexed_texts, mentioned_skills, taxonomy_fingerprint, texts_by_job
+from ingest.posting_skills import canonical_skills, mentioned_skills, refresh_skills, taxonomy_fingerprint, texts_by_job
 from ingest.report import IngestReport, Progress, Silent
 from ingest.reuse import DenseVectors
 
@@ -131,7 +130,7 @@ class Ingester:
         prepare_index(self.store, self.embedder, rebuild=rebuild)
         fingerprint = taxonomy_fingerprint(self.taxonomy)
         if not rebuild and previous and previous.get("taxonomy") != fingerprint:
-            self._refresh_skills()
+            self.report.refreshed = refresh_skills(self.store, self.taxonomy)
         known = indexed_files(self.store)
         units, problems = discover_units(root)
         self.report.problems.extend(problems)
@@ -142,12 +141,19 @@ class Ingester:
             self.report.removed += 1
         todo = [u for u in units if _stale(known.get(u.source), u)]
         self.report.unchanged = len(units) - len(todo)
+        # Postings loaded for their records wait, chunked, for the passages stage: each is read once.
+        kept: dict[str, LoadedUnit] = {}
         for stage, group in _by_stage(todo):
             self.progress.stage(stage, len(group))
-            index, size = (self._index_records, RECORDS_PER_BATCH) if stage == POSTINGS_STAGE else (self._index, UNITS_PER_BATCH)
-            for batch in _batches(group, size):
-                index(self._load(batch, root, known))
-        # Postings are loaded twice (records, then passages): each problem is reported once.
+            for batch in _batches(group, RECORDS_PER_BATCH if stage == POSTINGS_STAGE else UNITS_PER_BATCH):
+                if stage == POSTINGS_STAGE:
+                    loaded = self._load(batch, root, known)
+                    kept.update((u.unit.source, u) for u in loaded)
+                    self._index_records(loaded)
+                else:
+                    missing = [u for u in batch if u.source not in kept]
+                    self._index([kept.pop(u.source) for u in batch if u.source in kept] + self._load(missing, root, known))
+        # A posting that failed to load failed in both stages: each problem is reported once.
         self.report.problems = list(dict.fromkeys(self.report.problems))
         self.report.warnings = list(dict.fromkeys(self.report.warnings))
         self.store.optimize(CHUNKS)
@@ -175,30 +181,6 @@ class Ingester:
         self.store.upsert(POSTINGS, [Point(posting_id(p.job_id), posting_payload(p)) for u in loaded for p in u.postings])
         self.progress.advance(len(loaded))
 
-    def _refresh_skills(self) -> None:
-        """Re-derive every posting's canonical skills after the taxonomy changed; nothing is re-embedded."""
-        # The stored vector was made with the old skill names in its text; the drift is small and
-        # the next change to the posting itself re-embeds it.
-        batch: list[Point] = []
-        for point in self.store.scroll_points(POSTINGS):
-            batch.append(point)
-            if len(batch) == 256:
-                self._refresh_batch(batch)
-                batch = []
-        self._refresh_batch(batch)
-
-    def _refresh_batch(self, points: list[Point]) -> None:
-        """Re-derive a batch of stored postings' skills; mentions are read again from their indexed chunks."""
-        postings = [posting_from_payload(point.payload) for point in points]
-        texts = indexed_texts(self.store, [p.job_id for p in postings])
-        for posting in postings:
-            posting.canonical_skills = canonical_skills(self.taxonomy, posting)
-            posting.mentioned_skills = mentioned_skills(self.taxonomy, posting, texts.get(posting.job_id, []))
-        self.store.upsert(
-            POSTINGS, [Point(pt.id, posting_payload(p), dense=pt.dense) for pt, p in zip(points, postings, strict=True)]
-        )
-        self.report.refreshed += len(points)
-
     def _load(self, batch: Sequence[SourceUnit], root: Path, known: dict[str, FileState]) -> list[LoadedUnit]:
         t = time.perf_counter()
         loaded: list[LoadedUnit] = []
@@ -212,9 +194,12 @@ class Ingester:
                 self.progress.advance()
                 continue
             self.report.warnings.extend(Problem(unit.source, w) for w in result.warnings)
+            started = time.perf_counter()
+            result.chunks = [c for d in result.documents for c in self._chunks(d)]
+            self.report.seconds["chunk"] += time.perf_counter() - started
+            t += time.perf_counter() - started  # chunking is timed apart from loading
             # Mentions are read from the chunks as they will be indexed, as a refresh reads them back.
-            chunks = [c for d in result.documents if d.job_id for c in chunk_document(d, self.spec)[:MAX_CHUNKS_PER_DOCUMENT]]
-            texts = texts_by_job((c.job_id, c.section, c.text) for c in chunks)
+            texts = texts_by_job((c.job_id, c.section, c.text) for c in result.chunks if c.job_id)
             for posting in result.postings:
                 posting.canonical_skills = canonical_skills(self.taxonomy, posting)
                 posting.mentioned_skills = mentioned_skills(self.taxonomy, posting, texts.get(posting.job_id, []))
@@ -233,10 +218,8 @@ class Ingester:
         return chunks
 
     def _index(self, loaded: list[LoadedUnit]) -> None:
-        t = time.perf_counter()
-        chunks: list[Chunk] = [c for u in loaded for d in u.documents for c in self._chunks(d)]
+        chunks: list[Chunk] = [c for u in loaded for c in u.chunks]
         postings: list[Posting] = [p for u in loaded for p in u.postings]
-        self.report.seconds["chunk"] += time.perf_counter() - t
 
         t = time.perf_counter()
         texts = [c.embedding_text() for c in chunks]

@@ -7,8 +7,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from assistant.core.schema import Posting
-from assistant.store.base import Filter, Match, Store
-from assistant.store.collections import CHUNKS
+from assistant.store.base import Filter, Match, Point, Store
+from assistant.store.collections import CHUNKS, POSTINGS, posting_from_payload, posting_payload
 from assistant.vocab.mentions import prose_skills
 from assistant.vocab.skills import Taxonomy
 
@@ -54,3 +54,30 @@ def indexed_texts(store: Store, job_ids: Sequence[str]) -> dict[str, list[str]]:
         return {}
     records = store.scroll(CHUNKS, Filter(must=(Match("job_id", tuple(job_ids)),)), fields=["job_id", "section", "text"])
     return texts_by_job((r.payload.get("job_id"), r.payload.get("section") or "", r.payload.get("text") or "") for r in records)
+
+
+def refresh_skills(store: Store, taxonomy: Taxonomy, batch: int = 256) -> int:
+    """Re-derive every stored posting's listed and mentioned skills after the taxonomy changed; how many were refreshed.
+
+    Nothing is re-embedded: mentions are read again from the indexed chunks.
+    """
+    # The stored vector was made with the old skill names in its text; the drift is small and
+    # the next change to the posting itself re-embeds it.
+    done = 0
+    points: list[Point] = []
+    for point in store.scroll_points(POSTINGS):
+        points.append(point)
+        if len(points) == batch:
+            done += _refresh(store, taxonomy, points)
+            points = []
+    return done + _refresh(store, taxonomy, points)
+
+
+def _refresh(store: Store, taxonomy: Taxonomy, points: list[Point]) -> int:
+    postings = [posting_from_payload(point.payload) for point in points]
+    texts = indexed_texts(store, [p.job_id for p in postings])
+    for posting in postings:
+        posting.canonical_skills = canonical_skills(taxonomy, posting)
+        posting.mentioned_skills = mentioned_skills(taxonomy, posting, texts.get(posting.job_id, []))
+    store.upsert(POSTINGS, [Point(pt.id, posting_payload(p), dense=pt.dense) for pt, p in zip(points, postings, strict=True)])
+    return len(points)

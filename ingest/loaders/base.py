@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.core.schema import Document, Posting
+from assistant.core.schema import Chunk, Document, Posting
 
 FIELD_GUIDE_REPO = "alexeygrigorev/ai-engineering-field-guide"
 FIELD_GUIDE_COMMIT = "1961e786814ab362b38532bfd5faeef4231c9db7"
@@ -26,12 +26,13 @@ class SourceUnit:
 
 @dataclass
 class LoadedUnit:
-    """What one unit gave: documents to chunk and, for postings, the posting record."""
+    """What one unit gave: documents to chunk and, for postings, the posting record; the pipeline adds the chunks."""
 
     unit: SourceUnit
     documents: list[Document] = field(default_factory=list)
     postings: list[Posting] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 from assistant.core.embedding import Embedder
@@ -13,7 +14,10 @@ from assistant.store.base import Store
 from assistant.store.collections import POSTINGS
 from assistant.store.edge import EdgeStore
 from assistant.vocab.skills import DEFAULT_PATH, Taxonomy
+from ingest import pipeline
 from ingest.chunking import ChunkSpec
+from ingest.loaders import load_unit
+from ingest.loaders.base import LoadedUnit, SourceUnit
 from ingest.pipeline import Ingester
 from ingest.posting_skills import taxonomy_fingerprint
 
@@ -58,6 +62,24 @@ def test_a_taxonomy_change_refreshes_mentions_from_the_indexed_text(
     with EdgeStore.open(tmp_path / "fresh") as fresh:
         Ingester(fresh, fake_embedder(), flurbo, ChunkSpec(64, 8)).run(corpus)
         assert _skills(fresh, "mentioned_skills") == refreshed  # a refresh finds what a fresh ingest finds
+
+
+def test_a_first_ingest_reads_each_posting_once(
+    tmp_path: Path, mention_corpus: Callable[[Path], Path], fake_embedder: Callable[[], Embedder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = mention_corpus(tmp_path / "corpus")
+    read: list[str] = []
+
+    def counting(unit: SourceUnit, root: Path) -> LoadedUnit:
+        read.append(unit.source)
+        return load_unit(unit, root)
+
+    monkeypatch.setattr(pipeline, "load_unit", counting)
+    with EdgeStore.open(tmp_path / "index") as store:
+        report = Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8)).run(corpus)
+        # Records first, passages after: the postings loaded for their records are not read again.
+        assert report.postings == 4 and sorted(set(read)) == sorted(read)
+        assert store.count(POSTINGS) == 4 and all(r.payload.get("chunks") for r in store.scroll(pipeline.FILES))
 
 
 def test_the_fingerprint_changes_with_how_free_text_is_matched(tmp_path: Path) -> None:
