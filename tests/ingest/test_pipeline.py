@@ -104,7 +104,9 @@ def test_deleted_file_is_removed(store, corpus: Path, ingest: Callable[..., Any]
     assert store.count(FILES) == 2
 
 
-def test_a_sentence_the_index_holds_is_not_counted_as_embedded_again(store, corpus: Path, ingest: Callable[..., Any]) -> None:  # type: ignore[no-untyped-def]
+def test_a_sentence_the_index_holds_is_not_counted_as_embedded_again(
+    store: EdgeStore, corpus: Path, ingest: Callable[..., Any]
+) -> None:
     ingest(store, corpus)
     (corpus / "guides" / "copy.md").write_text("# Copy\n\nMeasure hit rate and MRR on labelled questions.\n")
     report, _ = ingest(store, corpus)
