@@ -73,7 +73,8 @@ def rerank(records: Sequence[Record], query: str, tuning: SearchTuning = DEFAULT
     for shared in titles.values():
         for term in shared:
             df[term] = df.get(term, 0) + 1
-    score = {src: sum(math.log(n / df[t]) for t in shared) for src, shared in titles.items()}
+    # fsum: a plain sum over a set depends on the set's order, which changes with each process's hash seed.
+    score = {src: math.fsum(math.log(n / df[t]) for t in shared) for src, shared in titles.items()}
     ranked = sorted((s for s in score if score[s] > 0), key=lambda s: -score[s])
     bonus = {src: tuning.title_weight / (tuning.rrf_k + rank) for rank, src in enumerate(ranked)}
     bonus.update({src: -tuning.other_role_penalty / tuning.rrf_k for src in other})

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from assistant.retrieval.title_match import rerank, terms
@@ -64,3 +68,33 @@ def test_equal_titles_and_scores_rescore_the_same_in_any_order() -> None:
     records = [_record("a.md", "Evaluation Guide", 0.5), _record("b.md", "Evaluation Notes", 0.5), _record("c.md", "Hiring", 0.4)]
     forward = {r.id: r.score for r in rerank(records, "evaluation")}
     assert forward == {r.id: r.score for r in rerank(records[::-1], "evaluation")}
+
+
+# Titles whose summed term weights tie in exact arithmetic but not in floating point when added in a
+# set's order, which Python's hash seed changes from one process to the next.
+_TIED = [
+    "python graph eval",
+    "cache prompt retrieval agent vector memory",
+    "python prompt memory sql search",
+    "python cloud eval agent search",
+    "llm sql python cloud memory eval",
+    "python retrieval agent docker",
+    "sql agent memory eval",
+    "eval docker sql graph",
+]
+_RANK_IN_CHILD = f"""
+from assistant.retrieval.title_match import rerank
+from assistant.store.base import Record
+records = [Record(f"s{{i}}", {{"source": f"s{{i}}", "title": t, "doc_type": "guide"}}, 0.5) for i, t in enumerate({_TIED!r})]
+query = "agent rag eval prompt vector search cloud docker python sql llm graph memory cache retrieval"
+print(" ".join(r.id for r in sorted(rerank(records, query), key=lambda r: -r.score)))
+"""
+
+
+def test_the_ranking_is_the_same_in_every_process() -> None:
+    orders = set()
+    for seed in ("0", "1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", _RANK_IN_CHILD], env=env, capture_output=True, text=True, check=True)
+        orders.add(done.stdout.strip())
+    assert len(orders) == 1, orders
