@@ -4,7 +4,8 @@
 - `FakeEmbedder`, a deterministic stand-in for the embedding model (integration tests use the real model).
 - The tiny corpus (three guides, eight postings) and `tiny`, its Qdrant Edge index built with the fake embedder.
 - Ten market postings and a few guide chunks that tests write into a real store (`market_data`).
-- Four postings that name skills only in their descriptions or tags (`mention_corpus`, `mention_index`).
+- Four postings that name skills only in their descriptions or tags (`mention_corpus`, `mention_index`), and four
+  that name tools of a kind by product (`kind_index`).
 - The real CLI in child processes (`child_cli`, `models_dir`) and index snapshots.
 - A scripted OpenAI-compatible server (`openai_server`, from tests/openai_server.py).
 """
@@ -695,11 +696,21 @@ MENTION_ROWS: list[tuple[str, str, str, dict[str, list[str]], list[str], str]] =
 ]
 
 
-def write_mention_corpus(root: Path) -> Path:
-    """The four postings as raw and structured files under root/jobs; returns root."""
+# Skills named by their kind ("vector db", "LLM provider"): Nova lists Pinecone, Orbit names Weaviate only in its
+# description, Pulse lists the concept Vector databases, Quill names Claude only in its description.
+KIND_ROWS: list[tuple[str, str, str, dict[str, list[str]], list[str], str]] = [
+    ("7200001", "Nova", "Berlin, DEU", {"genai": ["RAG", "Pinecone"], "languages": ["Python"]}, [], "Nova ranks files."),
+    ("7200002", "Orbit", "Berlin, DEU", {"languages": ["Python"]}, ["Python"], "Orbit keeps its embeddings in Weaviate."),
+    ("7200003", "Pulse", "Berlin, DEU", {"genai": ["vector databases"], "languages": ["Python"]}, [], "Pulse ranks papers."),
+    ("7200004", "Quill", "London, England", {"genai": ["RAG"], "languages": ["Python"]}, [], "Quill drafts reports with Claude."),
+]
+
+
+def write_mention_corpus(root: Path, rows: Sequence[tuple[str, str, str, dict[str, list[str]], list[str], str]] = ()) -> Path:
+    """The postings (the four MENTION_ROWS unless given) as raw and structured files under root/jobs; returns root."""
     for sub in ("data_raw", "data_structured"):
         (root / "jobs" / sub).mkdir(parents=True, exist_ok=True)
-    for job_id, company, location, skills, tags, description in MENTION_ROWS:
+    for job_id, company, location, skills, tags, description in rows or MENTION_ROWS:
         raw = {"job_id": int(job_id), "title": "AI Engineer", "company": company, "location": location, "skills": tags}
         raw |= {"description": description, "posted_date": "2026-02-10", "url": f"https://jobs.example.org/{job_id}"}
         position = {"title": "AI Engineer", "ai_type": {"type": "ai-first"}, "skills": skills}
@@ -720,6 +731,22 @@ def mention_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services
     store = EdgeStore.open(root / "index")
     embedder = FakeEmbedder()
     Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(write_mention_corpus(root / "corpus"))
+    services = Services(_tiny_settings(root), store=store, embedder=embedder)
+    yield services
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def kind_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """Services over the four KIND_ROWS postings in a Qdrant Edge index built with the fake embedder."""
+    from assistant.services import Services
+    from ingest.chunking import ChunkSpec
+    from ingest.pipeline import Ingester
+
+    root = tmp_path_factory.mktemp("kinds")
+    store = EdgeStore.open(root / "index")
+    embedder = FakeEmbedder()
+    Ingester(store, embedder, Taxonomy.load(), ChunkSpec(64, 8)).run(write_mention_corpus(root / "corpus", KIND_ROWS))
     services = Services(_tiny_settings(root), store=store, embedder=embedder)
     yield services
     services.close()

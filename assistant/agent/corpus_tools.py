@@ -7,6 +7,7 @@ check that an answer cites only ids, and states only figures, that a tool return
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Annotated
@@ -142,7 +143,7 @@ def register_job(reg: EvidenceRegistry, job: Job, source: str) -> Job:
     return job
 
 
-def _job(p: Posting, wanted: tuple[str, ...], taxonomy: Taxonomy) -> Job:
+def _job(p: Posting, wanted: Sequence[tuple[str, ...]], taxonomy: Taxonomy) -> Job:
     return Job(
         id=posting_id(p.job_id),
         title=p.title,
@@ -156,13 +157,20 @@ def _job(p: Posting, wanted: tuple[str, ...], taxonomy: Taxonomy) -> Job:
     )
 
 
-def named_only(p: Posting, wanted: tuple[str, ...], taxonomy: Taxonomy) -> str | None:
-    """How a posting names wanted skills it does not list: "mentions Kubernetes in its description", "tags Rust"."""
-    unlisted = [s for s in wanted if s not in p.canonical_skills]
+def named_only(p: Posting, wanted: Sequence[tuple[str, ...]], taxonomy: Taxonomy) -> str | None:
+    """How a posting names wanted skills it does not list ("mentions Kubernetes in its description", "tags Rust"); each
+    wanted skill is the skills any of which match it (a kind of tool: its products, named as the posting names them)."""
+    unlisted = [any_of for any_of in wanted if not set(any_of) & set(p.canonical_skills)]
     tagged = set(taxonomy.canonical_set(p.raw_skills)) if unlisted else set()
-    in_tags, in_text = [s for s in unlisted if s in tagged], [s for s in unlisted if s not in tagged]
-    notes = [f"tags {' and '.join(in_tags)}"] if in_tags else []
-    notes += [f"mentions {' and '.join(in_text)} in its description"] if in_text else []
+    in_tags: list[str] = []
+    in_text: list[str] = []
+    for any_of in unlisted:
+        if tags := [s for s in any_of if s in tagged]:
+            in_tags += tags
+        else:
+            in_text += [s for s in any_of if s in p.mentioned_skills] or [any_of[0]]
+    notes = [f"tags {' and '.join(dict.fromkeys(in_tags))}"] if in_tags else []
+    notes += [f"mentions {' and '.join(dict.fromkeys(in_text))} in its description"] if in_text else []
     return "; ".join(notes) or None
 
 
@@ -238,6 +246,7 @@ def find_jobs(ctx: RunContext[Deps], query: str, postings: PostingFilter | None 
     Args:
         query: What the job is about, e.g. "AI engineer building agents with LangGraph".
         postings: Filters: city, company, skills (a posting matches when it lists, tags or names each in its description), level, work type.
+            A kind of tool as a skill ("vector database") matches any product of that kind.
         limit: How many postings to list (1-15).
     """
     deps = ctx.deps
@@ -252,7 +261,7 @@ def find_jobs(ctx: RunContext[Deps], query: str, postings: PostingFilter | None 
     if not records and seg.total:
         # Postings indexed as records only (a first ingest still embedding them) have no vector yet: list them unranked.
         records = list(islice(deps.store.scroll(POSTINGS, seg.store_filter), n))
-    wanted = seg.filter.skills
+    wanted = seg.any_of
     found = (posting_from_payload(r.payload) for r in records)
     jobs = [register_job(deps.evidence, _job(p, wanted, deps.taxonomy), p.source) for p in found]
     label = seg.filter.label() + (f" ({NAMED_ANYWHERE})" if wanted else "")

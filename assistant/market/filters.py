@@ -9,7 +9,9 @@ from datetime import date
 
 from assistant.errors import IndexMissingError, InputError
 from assistant.store.base import Condition, Filter, Match, Range, Store
-from assistant.store.collections import LISTED, POSTINGS, SkillField
+from assistant.store.collections import LISTED, MENTIONED, POSTINGS, SkillField
+from assistant.vocab.kinds import SkillSet
+from assistant.vocab.skill_words import skill_words
 from assistant.vocab.skills import Taxonomy
 
 # Filter keys that are keyword fields of the postings collection, resolved against their stored values.
@@ -17,6 +19,7 @@ KEYWORD_FIELDS: tuple[str, ...] = ("city", "country", "ai_type", "level", "work_
 FILTER_KEYS: tuple[str, ...] = (*KEYWORD_FIELDS, "skill", "since", "until")
 # Facet limit for listing every stored value of a field; far above the distinct cities or companies.
 ALL_VALUES = 100_000
+KIND_SHOWN = 3  # skills named in the label of a kind of tool
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Segment:
     filter: MarketFilter
     store_filter: Filter
     total: int
+    any_of: tuple[tuple[str, ...], ...] = ()  # per skill of `filter`: the skills any of which a posting matches it by
 
 
 def parse_filter(text: str) -> MarketFilter:
@@ -121,7 +125,8 @@ def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter, *, skill_field:
     """Canonical values for every filter field, the store filter, and its posting count (never zero).
 
     Skills are matched against `skill_field`: the listed skills that figures count, or (for job
-    lookups) every skill a posting names, in its tags or description too.
+    lookups) every skill a posting names, in its tags or description too; there a kind of tool ("vector db")
+    matches any of its products.
     """
     if not store.has_collection(POSTINGS):
         raise IndexMissingError(
@@ -140,8 +145,9 @@ def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter, *, skill_field:
             stored = [str(f.value) for f in store.facet(POSTINGS, key, limit=ALL_VALUES)]
             resolved[key] = resolve_value(key.replace("_", " "), value, stored)
         conds.append(Match(key, (str(resolved[key]),)))
-    skills = tuple(dict.fromkeys(taxonomy.resolve(s) for s in flt.skills))
-    conds += [Match(skill_field, (s,)) for s in skills]
+    wanted = _skills(taxonomy, flt.skills, kinds=skill_field == MENTIONED)
+    skills = tuple(wanted)
+    conds += [Match(skill_field, any_of) for any_of in wanted.values()]
     lo = _day("since", flt.since) if flt.since else None
     hi = _day("until", flt.until) if flt.until else None
     if lo is not None or hi is not None:
@@ -155,4 +161,28 @@ def resolve(store: Store, taxonomy: Taxonomy, flt: MarketFilter, *, skill_field:
             f"no posting matches {canonical.label()}",
             hint="drop a filter or widen it; `assistant stats companies` and `assistant stats skills` show what is there",
         )
-    return Segment(canonical, store_filter, total)
+    return Segment(canonical, store_filter, total, tuple(wanted.values()))
+
+
+def _skills(taxonomy: Taxonomy, names: tuple[str, ...], *, kinds: bool) -> dict[str, tuple[str, ...]]:
+    """Each wanted skill's canonical label and the skills any of which match it; with `kinds`, a kind of tool
+    ("vector db") stands for the skill its words name, if any, and every product of the kind."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        kind = _kind(taxonomy, name) if kinds else None
+        if kind is None:
+            skill = taxonomy.resolve(name)
+            out.setdefault(skill, (skill,))
+            continue
+        same = taxonomy.normalise(name)
+        any_of = tuple(dict.fromkeys([*([same] if same else []), *kind.skills]))
+        shown = ", ".join(any_of[:KIND_SHOWN]) + (", …" if len(any_of) > KIND_SHOWN else "")
+        out.setdefault(f"{kind.name} (any: {shown})", any_of)
+    return out
+
+
+def _kind(taxonomy: Taxonomy, name: str) -> SkillSet | None:
+    """The kind of tool all of the name names, exactly spelt ("vector DBs"; not "vektor db" nor "vector db skills")."""
+    text = name.strip()
+    read = skill_words(taxonomy).read(text)
+    return next((s for s in read if s.by == "kind" and not s.close and (s.start, s.end) == (0, len(text))), None)

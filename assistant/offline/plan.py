@@ -44,7 +44,7 @@ def _calls_for(kind: Kind, intent: Intent) -> list[ToolCallPart]:
         jobs = {
             **postings,
             **({"company": s.company} if s.company else {}),
-            **({"skills": list(s.skills[:3])} if s.skills else {}),
+            **({"skills": skills} if (skills := job_skills(intent)) else {}),
         }
         return [ToolCallPart("find_jobs", {"query": intent.text, "postings": jobs, "limit": 8})]
     if kind == "gap":
@@ -78,6 +78,15 @@ def _calls_for(kind: Kind, intent: Intent) -> list[ToolCallPart]:
         main = [] if rankings and intent.measure == "top_skills" else [ToolCallPart("market_stats", args)]
         return [*main, *rankings, search]
     return [search]
+
+
+def job_skills(intent: Intent) -> list[str]:
+    """The skills a job lookup filters on: those named, and a kind of tool named by its own name, which `find_jobs`
+    reads as any product of the kind ("vector db" → vector database, not only the concept Vector databases)."""
+    s = intent.slots
+    kinds = [g for g in s.groups if g.by == "kind"]
+    same = {g.same for g in kinds}
+    return list(dict.fromkeys([*(k for k in s.skills if k not in same), *(g.name for g in kinds)]))[:3]
 
 
 def who_asks(intent: Intent) -> dict[str, Any]:
