@@ -48,6 +48,16 @@ def test_every_category_has_dev_and_test_cases_and_rewordings_name_a_case() -> N
     cases = load_ground_truth()
     for category in CATEGORIES:
         assert {c.split for c in cases if c.category == category} == {"dev", "test"}, category
-    ids = {c.id for c in cases}
+    split = {c.id: c.split for c in cases}
     reworded = [c for c in cases if c.reworded_from]
-    assert len(reworded) >= 60 and all(c.split == "test" and c.reworded_from in ids for c in reworded)
+    assert all(c.reworded_from in split for c in reworded)
+    assert sum(c.split == "test" for c in reworded) >= 60
+
+
+def test_a_dev_rewording_rewords_a_dev_case_no_test_case_rewords() -> None:
+    # Tuning on a dev rewording must not tune on the need a test rewording measures.
+    cases = load_ground_truth()
+    split = {c.id: c.split for c in cases}
+    in_test = {c.reworded_from for c in cases if c.reworded_from and c.split == "test"}
+    in_dev = [c.reworded_from for c in cases if c.reworded_from and c.split == "dev"]
+    assert in_dev and all(split[r] == "dev" and r not in in_test for r in in_dev)
