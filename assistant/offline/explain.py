@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.offline.gazetteer import gazetteer_for
 from assistant.offline.intent import Intent, detect
 from assistant.offline.router import Router, clauses, router_for
+from assistant.retrieval.spelling import speller_for
 from assistant.services import Services
 
 
@@ -17,12 +18,15 @@ class Explanation:
     intent: Intent
     asks: list[tuple[str, str]]  # (part of the question, how that part alone routes) when it asks several things
     slots: list[tuple[str, str, str]]  # (slot, value, where it came from)
+    mended: list[tuple[str, str]] = field(default_factory=list)  # typos the search mends, and into what
 
     def lines(self) -> list[str]:
         """The explanation as plain lines."""
         out = [f"tools: {self.intent.route.describe()}"]
         if self.intent.text != "":
             out.append(f"searched with: {self.intent.text}")
+        if self.mended:
+            out.append("typos mended for the search: " + ", ".join(f"{a} → {b}" for a, b in self.mended))
         out += [f"  ask '{part}': {how}" for part, how in self.asks]
         out += [f"{slot}: {value} ({where})" for slot, value, where in self.slots] or ["slots: none found"]
         return out
@@ -35,6 +39,7 @@ class Explanation:
             "declined": route.decline,
             "scores": {k: round(v, 3) for k, v in route.scores.items()},
             "text": self.intent.text,
+            "mended": [{"typed": a, "searched": b} for a, b in self.mended],
             "asks": [{"text": t, "route": r} for t, r in self.asks],
             "slots": [{"slot": s, "value": v, "from": w} for s, v, w in self.slots],
         }
@@ -66,4 +71,4 @@ def explain(services: Services, question: str, earlier: list[str] | None = None,
         slots.append(("work_type", "Remote", "named in the question"))
     if intent.measure:
         slots.append(("measure", intent.measure + (f" ({intent.category})" if intent.category else ""), "question wording"))
-    return Explanation(intent, parts, slots)
+    return Explanation(intent, parts, slots, speller_for(services.store).mends(intent.text))

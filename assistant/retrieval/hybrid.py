@@ -8,6 +8,7 @@ from assistant.core.embedding import Embedder
 from assistant.core.schema import DOC_TYPES, OUTLINE_SECTION, Hit
 from assistant.errors import IndexMissingError, InputError
 from assistant.retrieval import query_terms, title_match
+from assistant.retrieval.spelling import speller_for
 from assistant.retrieval.tuning import DEFAULT_TUNING, SearchTuning
 from assistant.store.base import Filter, Match, Partition, Record, SearchMode, SparseVec, Store, best_first
 from assistant.store.collections import CHUNKS, hit_from_record
@@ -62,6 +63,8 @@ def search(
         raise InputError("the query is empty", hint="type a question or some keywords")
     if not store.has_collection(CHUNKS):
         raise IndexMissingError(f"no index at {store.location}", hint="run `make ingest` (or `assistant ingest`) first")
+    if tuning.mend_typos:
+        query = speller_for(store).correct(query)
     dense = embedder.query(query) if mode in ("hybrid", "dense") else None
     sparse = embedder.sparse_query(query_terms.expand(query)) if mode in ("hybrid", "sparse") else None
     if sparse is not None and not sparse.indices and dense is None:

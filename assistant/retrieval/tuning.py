@@ -39,6 +39,9 @@ class SearchTuning:
     # and their many short entries match many questions a little. Hybrid hit@1 0.737 -> 0.772, MRR@5
     # 0.825 -> 0.842.
     links_weight: float = 0.5
+    # Words of the query the index never uses are mended into the most used word an edit away
+    # (retrieval/spelling.py), for the dense and the keyword rankings alike.
+    mend_typos: bool = True
     # Records fetched past the cut, so score ties are settled by id over the same candidates.
     tie_margin: int = 10
 

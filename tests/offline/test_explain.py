@@ -21,3 +21,9 @@ def test_explanation_gives_scores_asks_and_where_each_slot_came_from(tiny: Servi
 def test_an_off_topic_question_is_explained_as_declined(tiny: Services, router: Router) -> None:
     data = explain(tiny, "What's the best sourdough recipe for a software engineer on a budget?", router=router).to_json()
     assert (data["declined"], data["tools"]) == (True, [])
+
+
+def test_typos_the_search_mends_are_shown(tiny: Services, router: Router) -> None:
+    got = explain(tiny, "what should a data enginer learn to become an AI engineer?", router=router)
+    assert got.to_json()["mended"] == [{"typed": "enginer", "searched": "engineer"}]
+    assert "typos mended for the search: enginer → engineer" in got.lines()

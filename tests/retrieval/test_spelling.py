@@ -1,0 +1,62 @@
+"""Typos mended from the index's own words: letters left out, added or swapped, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.retrieval.hybrid import search
+from assistant.retrieval.spelling import Speller, SpellTuning, speller_for
+from assistant.retrieval.tuning import SearchTuning
+from assistant.store.edge import EdgeStore
+from assistant.vocab.skills import Taxonomy
+from ingest.chunking import ChunkSpec
+from ingest.pipeline import Ingester
+
+WORDS = "assignments evaluation retrieval pipelines hiring engineer interview"
+
+
+def _speller(min_uses: int = 1) -> Speller:
+    return Speller.from_texts([WORDS] * 5, SpellTuning(min_uses=min_uses))
+
+
+def test_a_letter_left_out_added_or_swapped_is_mended() -> None:
+    speller = _speller()
+    assert speller.mend("asignments") == "assignments"
+    assert speller.mend("evaluaton") == "evaluation"
+    assert speller.mend("retreival") == "retrieval"
+    assert speller.mend("enginneer") == "engineer"
+    assert speller.correct("how are take-home asignments graded in an interviw?") == (
+        "how are take-home assignments graded in an interview?"
+    )
+
+
+def test_words_a_typing_slip_does_not_explain_are_left_alone() -> None:
+    speller = _speller()
+    assert speller.mend("hiking") is None  # a letter changed for another makes another word
+    assert speller.mend("firing") is None
+    assert speller.mend("ngineer") is None  # the first letter is rarely the one mistyped
+    assert speller.mend("Hirring") is None  # capitalised: a name the index need not know
+    assert speller.mend("hirng") == "hiring" and speller.mend("hir") is None  # too short to mend
+    assert speller.mend("retrieval") is None  # known words stay
+
+
+def test_a_rare_word_replaces_nothing() -> None:
+    assert Speller.from_texts([WORDS] * 2, SpellTuning(min_uses=3)).mend("asignments") is None
+
+
+def test_search_finds_a_document_through_a_typo(tmp_path: Path, fake_embedder: Callable[..., Any]) -> None:
+    root = tmp_path / "corpus" / "interview"
+    root.mkdir(parents=True)
+    (root / "take-home.md").write_text("# Take-home assignments\n\n" + "Assignments are reviewed by engineers. " * 6)
+    (root / "theory.md").write_text("# Theory questions\n\n" + "Interviewers ask about attention and transformers. " * 6)
+    store = EdgeStore.open(tmp_path / "index")
+    try:
+        Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8)).run(tmp_path / "corpus")
+        assert speller_for(store).mend("asignments") == "assignments"
+        found = search(store, fake_embedder(), "asignments", mode="sparse")
+        assert [h.source for h in found][:1] == ["interview/take-home.md"]
+        assert search(store, fake_embedder(), "asignments", mode="sparse", tuning=SearchTuning(mend_typos=False)) == []
+    finally:
+        store.close()
