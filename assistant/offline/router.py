@@ -115,9 +115,9 @@ class Router:
         return Route(scores, tuple(chosen), False)
 
 
-# A question's separate asks: its sentences, and "..., and which/what/how ..." halves.
+# A question's separate asks: its sentences, and "..., and (plus, also, +, &) which/what/how ..." halves.
 _ASK_WORD = r"(?:what|which|who|how|is|are|do|does|can|could|should|would|where|show|list|give|tell)"
-_SPLIT = re.compile(rf"(?<=[?!.])\s+|;\s*|,?\s+\band\b\s+(?={_ASK_WORD}\b)", re.IGNORECASE)
+_SPLIT = re.compile(rf"(?<=[?!.])\s+|;\s*|,?\s+(?:\band\b|\bplus\b|\balso\b|[+&])\s+(?={_ASK_WORD}\b)", re.IGNORECASE)
 _ASKS = re.compile(rf"\b{_ASK_WORD}\b|\?", re.IGNORECASE)
 
 

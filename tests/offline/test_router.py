@@ -103,6 +103,13 @@ def test_clauses_are_the_separate_asks() -> None:
     ]
     assert clauses("What should I learn, and which teams hire for it?") == ["What should I learn", "which teams hire for it?"]
     assert clauses("Data engineer, 5 years. What should I learn now?") == ["What should I learn now?"]
+    assert clauses("what are the top skills in Berlin + show me some openings") == [
+        "what are the top skills in Berlin",
+        "show me some openings",
+    ]
+    assert clauses("Is Go wanted plus which teams list it?") == ["Is Go wanted", "which teams list it?"]
+    # A "+" between two skills joins them: no ask follows it.
+    assert clauses("Which employers need Snowflake + dbt for AI work?") == ["Which employers need Snowflake + dbt for AI work?"]
 
 
 @pytest.mark.parametrize(
