@@ -73,15 +73,20 @@ def _slip(typed: str, meant: str, indel: int, limit: int) -> bool:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, int], Speller] = {}
+_cache: dict[str, tuple[int, Speller]] = {}
+# While an ingest fills the index, a search rebuilds the speller (a scan of every chunk, about a second
+# on the full corpus) only once the index has grown or shrunk by this share since the last build.
+REBUILD_AFTER = 0.1
 
 
 def speller_for(store: Store) -> Speller:
-    """The speller of the store's chunk texts, built once per process for each state of the index."""
+    """The speller of the store's chunk texts, built once per process and again when the index has changed a lot."""
     if not store.has_collection(CHUNKS):
         return Speller(Counter())
-    state = (store.location, store.count(CHUNKS))
+    count = store.count(CHUNKS)
     with _lock:
-        if state not in _cache:
-            _cache[state] = Speller.from_texts(str(r.payload.get("text", "")) for r in store.scroll(CHUNKS, None))
-        return _cache[state]
+        built = _cache.get(store.location)
+        if built is None or abs(count - built[0]) > REBUILD_AFTER * built[0]:
+            texts = (str(r.payload.get("text", "")) for r in store.scroll(CHUNKS, None))
+            built = _cache[store.location] = (count, Speller.from_texts(texts))
+        return built[1]

@@ -60,3 +60,24 @@ def test_search_finds_a_document_through_a_typo(tmp_path: Path, fake_embedder: C
         assert search(store, fake_embedder(), "asignments", mode="sparse", tuning=SearchTuning(mend_typos=False)) == []
     finally:
         store.close()
+
+
+def test_the_speller_follows_the_index_once_it_has_grown(tmp_path: Path, fake_embedder: Callable[..., Any]) -> None:
+    root = tmp_path / "corpus" / "guides"
+    root.mkdir(parents=True)
+    for i in range(20):
+        (root / f"g{i:02d}.md").write_text(f"# Guide {i}\n\nEvaluation matters for every engineer.\n")
+    store = EdgeStore.open(tmp_path / "index")
+    ingest = Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8))
+    try:
+        ingest.run(tmp_path / "corpus")
+        first = speller_for(store)
+        (root / "g20.md").write_text("# Guide 20\n\n" + "Observability dashboards. " * 6)
+        ingest.run(tmp_path / "corpus")
+        assert speller_for(store) is first  # one more guide: not worth another scan of every chunk
+        for i in range(21, 24):
+            (root / f"g{i}.md").write_text(f"# Guide {i}\n\nObservability again.\n")
+        ingest.run(tmp_path / "corpus")
+        assert speller_for(store).mend("observabilty") == "observability"
+    finally:
+        store.close()
