@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from rapidfuzz.distance import OSA, Indel
 from assistant.store.base import Store
 from assistant.store.collections import CHUNKS
 
+MEMO_WORDS = 100_000  # words remembered with what they mend into, so a long-running app's memo stays small
 _WORD = re.compile(r"(?<![\w'’-])[a-zA-Z]+(?![\w'’-])")
 _TOKEN = re.compile(r"[a-z]+")
 
@@ -33,6 +35,7 @@ class Speller:
     def __init__(self, uses: Counter[str], tuning: SpellTuning = SpellTuning()) -> None:
         self.uses, self.tuning = uses, tuning
         self._choices = [w for w, n in uses.items() if n >= tuning.min_uses and len(w) >= tuning.min_letters - 1]
+        self._mended: dict[str, str | None] = {}  # a question is searched several times: each word is looked up once
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], tuning: SpellTuning = SpellTuning()) -> Speller:
@@ -44,6 +47,13 @@ class Speller:
 
     def mend(self, word: str) -> str | None:
         """The word meant, when this one is an unknown lower-case word a typing slip from one in use; else None."""
+        if word not in self._mended:
+            if len(self._mended) >= MEMO_WORDS:
+                self._mended.clear()
+            self._mended[word] = self._nearest(word)
+        return self._mended[word]
+
+    def _nearest(self, word: str) -> str | None:
         # Capitalised words are mostly names the index need not know ("Kasparov", "Marvel").
         if len(word) < self.tuning.min_letters or not word.islower() or self.uses.get(word):
             return None
@@ -73,20 +83,35 @@ def _slip(typed: str, meant: str, indel: int, limit: int) -> bool:
 
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[int, Speller]] = {}
-# While an ingest fills the index, a search rebuilds the speller (a scan of every chunk, about a second
-# on the full corpus) only once the index has grown or shrunk by this share since the last build.
+# While an ingest fills the index, the speller is rebuilt (a scan of every chunk, about a second on the
+# full corpus) only once the index has grown or shrunk by this share; the size is looked at again at
+# most every RECHECK_SECONDS, so a search pays no store count.
 REBUILD_AFTER = 0.1
+RECHECK_SECONDS = 5.0
+
+
+@dataclass
+class _Built:
+    count: int
+    speller: Speller
+    checked: float
+
+
+_cache: dict[str, _Built] = {}
 
 
 def speller_for(store: Store) -> Speller:
     """The speller of the store's chunk texts, built once per process and again when the index has changed a lot."""
-    if not store.has_collection(CHUNKS):
-        return Speller(Counter())
-    count = store.count(CHUNKS)
+    built = _cache.get(store.location)
+    if built is not None and time.monotonic() - built.checked < RECHECK_SECONDS:
+        return built.speller
     with _lock:
+        if not store.has_collection(CHUNKS):
+            return Speller(Counter())
+        count = store.count(CHUNKS)
         built = _cache.get(store.location)
-        if built is None or abs(count - built[0]) > REBUILD_AFTER * built[0]:
+        if built is None or abs(count - built.count) > REBUILD_AFTER * built.count:
             texts = (str(r.payload.get("text", "")) for r in store.scroll(CHUNKS, None))
-            built = _cache[store.location] = (count, Speller.from_texts(texts))
-        return built[1]
+            built = _cache[store.location] = _Built(count, Speller.from_texts(texts), 0.0)
+        built.checked = time.monotonic()
+        return built.speller

@@ -6,6 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from assistant.retrieval import spelling
 from assistant.retrieval.hybrid import search
 from assistant.retrieval.spelling import Speller, SpellTuning, speller_for
 from assistant.retrieval.tuning import SearchTuning
@@ -62,7 +65,10 @@ def test_search_finds_a_document_through_a_typo(tmp_path: Path, fake_embedder: C
         store.close()
 
 
-def test_the_speller_follows_the_index_once_it_has_grown(tmp_path: Path, fake_embedder: Callable[..., Any]) -> None:
+def test_the_speller_follows_the_index_once_it_has_grown(
+    tmp_path: Path, fake_embedder: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spelling, "RECHECK_SECONDS", 0.0)  # look at the index's size on every search
     root = tmp_path / "corpus" / "guides"
     root.mkdir(parents=True)
     for i in range(20):
@@ -79,5 +85,21 @@ def test_the_speller_follows_the_index_once_it_has_grown(tmp_path: Path, fake_em
             (root / f"g{i}.md").write_text(f"# Guide {i}\n\nObservability again.\n")
         ingest.run(tmp_path / "corpus")
         assert speller_for(store).mend("observabilty") == "observability"
+    finally:
+        store.close()
+
+
+def test_the_index_size_is_looked_at_again_only_after_a_while(tmp_path: Path, fake_embedder: Callable[..., Any]) -> None:
+    root = tmp_path / "corpus" / "guides"
+    root.mkdir(parents=True)
+    (root / "a.md").write_text("# A\n\nEvaluation matters.\n")
+    store = EdgeStore.open(tmp_path / "index")
+    ingest = Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8))
+    try:
+        ingest.run(tmp_path / "corpus")
+        first = speller_for(store)
+        (root / "b.md").write_text("# B\n\n" + "Observability dashboards. " * 6)
+        ingest.run(tmp_path / "corpus")
+        assert speller_for(store) is first  # within RECHECK_SECONDS a search pays no store count
     finally:
         store.close()
