@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,41 +66,44 @@ def test_search_finds_a_document_through_a_typo(tmp_path: Path, fake_embedder: C
         store.close()
 
 
-def test_the_speller_follows_the_index_once_it_has_grown(
-    tmp_path: Path, fake_embedder: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@dataclass
+class Guides:
+    """A folder of guides, the index over it, and a way to ingest it again."""
+
+    root: Path
+    store: EdgeStore
+    ingest: Callable[[], object]
+
+
+@pytest.fixture
+def guides(tmp_path: Path, fake_embedder: Callable[..., Any]) -> Iterator[Guides]:
+    root = tmp_path / "corpus" / "guides"
+    root.mkdir(parents=True)
+    store = EdgeStore.open(tmp_path / "index")
+    ingester = Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8))
+    yield Guides(root, store, lambda: ingester.run(tmp_path / "corpus"))
+    store.close()
+
+
+def test_the_speller_follows_the_index_once_it_has_grown(guides: Guides, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spelling, "RECHECK_SECONDS", 0.0)  # look at the index's size on every search
-    root = tmp_path / "corpus" / "guides"
-    root.mkdir(parents=True)
     for i in range(20):
-        (root / f"g{i:02d}.md").write_text(f"# Guide {i}\n\nEvaluation matters for every engineer.\n")
-    store = EdgeStore.open(tmp_path / "index")
-    ingest = Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8))
-    try:
-        ingest.run(tmp_path / "corpus")
-        first = speller_for(store)
-        (root / "g20.md").write_text("# Guide 20\n\n" + "Observability dashboards. " * 6)
-        ingest.run(tmp_path / "corpus")
-        assert speller_for(store) is first  # one more guide: not worth another scan of every chunk
-        for i in range(21, 24):
-            (root / f"g{i}.md").write_text(f"# Guide {i}\n\nObservability again.\n")
-        ingest.run(tmp_path / "corpus")
-        assert speller_for(store).mend("observabilty") == "observability"
-    finally:
-        store.close()
+        (guides.root / f"g{i:02d}.md").write_text(f"# Guide {i}\n\nEvaluation matters for every engineer.\n")
+    guides.ingest()
+    first = speller_for(guides.store)
+    (guides.root / "g20.md").write_text("# Guide 20\n\n" + "Observability dashboards. " * 6)
+    guides.ingest()
+    assert speller_for(guides.store) is first  # one more guide: not worth another scan of every chunk
+    for i in range(21, 24):
+        (guides.root / f"g{i}.md").write_text(f"# Guide {i}\n\nObservability again.\n")
+    guides.ingest()
+    assert speller_for(guides.store).mend("observabilty") == "observability"
 
 
-def test_the_index_size_is_looked_at_again_only_after_a_while(tmp_path: Path, fake_embedder: Callable[..., Any]) -> None:
-    root = tmp_path / "corpus" / "guides"
-    root.mkdir(parents=True)
-    (root / "a.md").write_text("# A\n\nEvaluation matters.\n")
-    store = EdgeStore.open(tmp_path / "index")
-    ingest = Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8))
-    try:
-        ingest.run(tmp_path / "corpus")
-        first = speller_for(store)
-        (root / "b.md").write_text("# B\n\n" + "Observability dashboards. " * 6)
-        ingest.run(tmp_path / "corpus")
-        assert speller_for(store) is first  # within RECHECK_SECONDS a search pays no store count
-    finally:
-        store.close()
+def test_the_index_size_is_looked_at_again_only_after_a_while(guides: Guides) -> None:
+    (guides.root / "a.md").write_text("# A\n\nEvaluation matters.\n")
+    guides.ingest()
+    first = speller_for(guides.store)
+    (guides.root / "b.md").write_text("# B\n\n" + "Observability dashboards. " * 6)
+    guides.ingest()
+    assert speller_for(guides.store) is first  # within RECHECK_SECONDS a search pays no store count
