@@ -22,7 +22,7 @@ from pydantic import BaseModel, TypeAdapter, model_validator
 from assistant.core.embedding import Embedder
 from assistant.errors import ConfigError
 from assistant.offline.classifier import ClassifierTuning, TextClassifier
-from assistant.offline.tuning import CLAUSE_TOOL_AT, DECLINE_AT, SECOND_TOOL_AT
+from assistant.offline.tuning import CLAUSE_CLEAR_AT, CLAUSE_LEAD, CLAUSE_TOOL_AT, DECLINE_AT, SECOND_TOOL_AT
 
 ToolName = Literal["search_corpus", "market_stats", "find_jobs", "skill_gap"]
 TOOLS: tuple[ToolName, ...] = ("search_corpus", "market_stats", "find_jobs", "skill_gap")
@@ -110,9 +110,16 @@ class Router:
         for ask in asks if len(asks) > 1 else []:
             part = self.classifier.scores(ask)
             best = max(TOOLS, key=lambda t: part[t])
-            if part[best] >= CLAUSE_TOOL_AT and part[DECLINE] < part[best] and best not in chosen:
+            if _confident(part, best) and best not in chosen:
                 chosen.append(best)
         return Route(scores, tuple(chosen), False)
+
+
+def _confident(scores: dict[str, float], label: str) -> bool:
+    """Whether an ask is about this label: it scores high, or clearly ahead of every other label (decline included)."""
+    runner_up = max(v for k, v in scores.items() if k != label)
+    high = scores[label] >= CLAUSE_TOOL_AT and runner_up < scores[label]
+    return high or (scores[label] >= CLAUSE_CLEAR_AT and scores[label] >= CLAUSE_LEAD * runner_up)
 
 
 # A question's separate asks: its sentences, and "..., and (plus, also, +, &) which/what/how ..." halves.

@@ -142,6 +142,36 @@ def test_two_asks_get_two_tools(router: Router) -> None:
     assert set(route.tools) == {"market_stats", "find_jobs"}
 
 
+class _Scripted:
+    """A classifier whose scores are written per text: how the router combines scores, without a model."""
+
+    def __init__(self, by_text: dict[str, dict[str, float]]) -> None:
+        self.by_text = by_text
+
+    def scores(self, text: str) -> dict[str, float]:
+        return {"search_corpus": 0.0, "market_stats": 0.0, "find_jobs": 0.0, "skill_gap": 0.0, "decline": 0.0} | self.by_text[
+            text
+        ]
+
+
+@pytest.mark.parametrize(
+    ("second_ask", "added"),
+    [
+        ({"market_stats": 0.75, "search_corpus": 0.3}, True),  # high
+        ({"market_stats": 0.45, "search_corpus": 0.1}, True),  # lower, but far ahead of every other label
+        ({"market_stats": 0.45, "search_corpus": 0.2}, False),  # lower and not far enough ahead
+        ({"market_stats": 0.45, "decline": 0.2}, False),  # decline counts as a rival too
+        ({"market_stats": 0.3, "search_corpus": 0.01}, False),  # too low however far ahead
+    ],
+)
+def test_an_ask_adds_its_tool_when_it_is_clearly_about_it(second_ask: dict[str, float], added: bool) -> None:
+    question = "How do I prepare for system design? Which vector DB is requested most?"
+    first, second = clauses(question)
+    classifier = _Scripted({question: {"search_corpus": 0.8}, first: {"search_corpus": 0.8}, second: second_ask})
+    route = Router(classifier).route(question)  # type: ignore[arg-type]
+    assert route.tools == (("search_corpus", "market_stats") if added else ("search_corpus",))
+
+
 def test_router_is_kept_in_its_cache_dir(real_embedder: object, tmp_path: Path) -> None:
     Router.build(real_embedder, tmp_path)  # type: ignore[arg-type]
     assert [p.name.startswith("router-") for p in tmp_path.iterdir()] == [True]
