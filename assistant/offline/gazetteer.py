@@ -3,12 +3,15 @@
 Cities, countries and companies come from the postings collection's facets, with the other names
 in `vocab.places` (NYC, Bangalore, UK) and fuzzy matching for misspelt employers and cities, so a
 place or company is found however it is written, and a capitalised word that is neither is not.
+A large city or a country the postings never list ("jobs in Zurich") is found too when it is
+written as a place is, so an answer can say the postings have nothing there.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
@@ -18,11 +21,12 @@ from rapidfuzz import fuzz, process
 from assistant.store.base import Store
 from assistant.store.collections import POSTINGS
 from assistant.vocab.places import CITY_NAMES, COUNTRY_NAMES
+from assistant.vocab.world import WorldName, world_names
 
 Place = Literal["city", "country", "company"]
 _cache: dict[tuple[str, int], Gazetteer] = {}
 _lock = threading.Lock()
-How = Literal["as listed", "other name", "close spelling"]
+How = Literal["as listed", "other name", "close spelling", "not in the postings"]
 # A misspelt name is taken when this close (rapidfuzz ratio, 0-100) to one the postings list.
 FUZZY_AT = 88
 # Shorter names must be written as listed: "LA" and "US" are names, "la" and "us" are words.
@@ -30,6 +34,11 @@ CASED_BELOW = 4
 _TOKEN = re.compile(r"[\w&+]+(?:[.'’][\w&+]+)*\.?", re.UNICODE)
 _SUFFIX = re.compile(r"\b(inc|llc|ltd|limited|corp|corporation|co|gmbh|plc|ag|sa|bv)\b\.?$")
 MAX_WORDS = 5
+# A place the postings never list counts only after a word that leads to a place ("in Zurich", "Seattle vs
+# Boston"): cities share names with words ("Enterprise", "Mobile", "Reading"), which rarely follow these.
+_PLACE_BEFORE = frozenset(
+    {"in", "at", "near", "around", "from", "to", "vs", "vs.", "versus", "or", "and", "than", "with", "outside"}
+)
 
 
 def key(name: str) -> str:
@@ -50,8 +59,10 @@ class Found:
     end: int
 
     def describe(self) -> str:
-        """How it was read, for an explanation ("NYC → New York (other name)")."""
-        return self.value if self.written == self.value else f"{self.written} → {self.value} ({self.how})"
+        """How it was read, for an explanation ("NYC → New York (other name)", "Zurich (not in the postings)")."""
+        if self.written == self.value:
+            return f"{self.value} ({self.how})" if self.how == "not in the postings" else self.value
+        return f"{self.written} → {self.value} ({self.how})"
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ class _Entry:
 class Gazetteer:
     """Every city, country and company the postings list, under each of their names."""
 
-    def __init__(self, cities: list[str], countries: list[str], companies: list[str]) -> None:
+    def __init__(self, cities: list[str], countries: list[str], companies: list[str], world: Sequence[WorldName] = ()) -> None:
         self.entries: dict[str, _Entry] = {}
         for company in companies:
             self._add("company", company, company, "as listed")
@@ -78,6 +89,12 @@ class Gazetteer:
             for other in CITY_NAMES.get(city, ()):
                 self._add("city", city, other, "other name")
         self._fuzzy = {k: e for k, e in self.entries.items() if len(k) >= 5}
+        # Listed values win: a place the postings list under one name is never "not in the postings" under another.
+        listed = {e.value for e in self.entries.values() if e.slot != "company"}
+        self.world: dict[str, _Entry] = {}
+        for w in world:
+            if (k := key(w.name)) and k not in self.entries and k not in self.world and w.value not in listed:
+                self.world[k] = _Entry(w.slot, w.value, "not in the postings", w.name)
 
     @classmethod
     def from_store(cls, store: Store) -> Gazetteer:
@@ -85,7 +102,7 @@ class Gazetteer:
         if not store.has_collection(POSTINGS):
             return cls([], [], [])
         values = {k: [str(f.value) for f in store.facet(POSTINGS, k, limit=100_000)] for k in ("city", "country", "company")}
-        return cls(values["city"], values["country"], values["company"])
+        return cls(values["city"], values["country"], values["company"], world_names())
 
     def _add(self, slot: Place, value: str, name: str, how: How) -> None:
         # Places win over employers of the same name; the first listing of a name wins otherwise.
@@ -133,6 +150,8 @@ class Gazetteer:
             how: How = "as listed"
             if not fuzzy:
                 entry = self.entries.get(k)
+                if entry is None and k in self.world and _written_as_place(text, tokens, i, n):
+                    entry = self.world[k]
                 how = entry.how if entry else how
             elif self._may_be_misspelt(written, n):
                 match = process.extractOne(k, self._fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_AT)
@@ -157,6 +176,13 @@ class Gazetteer:
         if entry.slot == "company" and n == 1 and not written[:1].isupper():
             return lower_ok
         return True
+
+
+def _written_as_place(text: str, tokens: list[re.Match[str]], i: int, n: int) -> bool:
+    """Capitalised (or in a question without capitals) and after a word that leads to a place."""
+    written = [t.group(0) for t in tokens[i : i + n]]
+    cased = all(w[:1].isupper() for w in written) or (text.islower() and len("".join(written)) >= 5)
+    return cased and i > 0 and tokens[i - 1].group(0).casefold() in _PLACE_BEFORE
 
 
 def gazetteer_for(store: Store) -> Gazetteer:

@@ -106,7 +106,11 @@ def relax(call: ToolCallPart, error: str) -> tuple[ToolCallPart, str] | None:
     """The call without the filter the tool rejected (named in the error, else skills, else all), and what was dropped."""
     args = call.args_as_dict()
     postings = dict(args.get("postings") or {})
-    named = [k for k in ("company", "city", "level", "work_type", "ai_type") if k in postings and k.replace("_", " ") in error]
+    named = [
+        k
+        for k in ("company", "city", "country", "level", "work_type", "ai_type")
+        if k in postings and k.replace("_", " ") in error
+    ]
     if named or postings:
         dropped = named[0] if named else "skills" if "skills" in postings else "filters"
         postings = {k: v for k, v in postings.items() if k != dropped} if dropped != "filters" else {}

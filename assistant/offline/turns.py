@@ -64,7 +64,8 @@ def read_turn(messages: list[ModelMessage]) -> Turn:
                 else:
                     call, error = calls[part.tool_call_id], str(part.content)
                     if (relaxed := relax(call, error)) is not None:
-                        turn.notes.append(f"Note: {error.splitlines()[0]}, so this answer leaves out the {relaxed[1]} filter.")
+                        left_out = "its filters" if relaxed[1] == "filters" else f"the {relaxed[1]} filter"
+                        turn.notes.append(f"Note: {error.splitlines()[0]}, so this answer leaves out {left_out}.")
                     if at == len(messages) - 1:  # only the latest failures still need a relaxed retry
                         turn.failed.append((call, error))
             elif part.outcome == "success" and part.tool_name == "search_corpus":

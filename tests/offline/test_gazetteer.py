@@ -10,6 +10,7 @@ from assistant.offline.router import Router
 from assistant.offline.slots import find_slots
 from assistant.services import Services
 from assistant.vocab.skills import Taxonomy
+from assistant.vocab.world import WorldName, world_names
 
 PLACES = Gazetteer(
     cities=["New York", "Bengaluru", "Berlin", "Los Angeles", "Amsterdam"],
@@ -89,3 +90,53 @@ def test_stated_skills_are_never_replaced_by_a_role_preset(router: Router) -> No
     assert who_asks(named) == {"background": "backend-engineer"}
     plain = detect("I teach high-school physics. Could I become an AI engineer?", [], TAX, router, PLACES)
     assert set(who_asks(plain)) == {"about_me"}
+
+
+WORLD = [
+    WorldName("country", "CHE", "Switzerland", 8_500_000),
+    WorldName("city", "Zürich", "Zürich", 340_000),
+    WorldName("city", "Zürich", "Zurich", 340_000),
+    WorldName("city", "Reading", "Reading", 320_000),
+    WorldName("city", "Berlin", "Berlin", 3_400_000),
+    WorldName("city", "Munich", "München", 1_500_000, other=True),
+]
+ABROAD = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=["Stripe"], world=WORLD)
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("AI engineer jobs in Zurich", [("city", "Zürich", "not in the postings")]),
+        ("pay in Zürich vs Berlin", [("city", "Zürich", "not in the postings"), ("city", "Berlin", "as listed")]),
+        ("who hires in Switzerland?", [("country", "CHE", "not in the postings")]),
+        ("jobs in münchen", [("city", "Munich", "not in the postings")]),
+        ("moving from Reading to Berlin", [("city", "Reading", "not in the postings"), ("city", "Berlin", "as listed")]),
+    ],
+)
+def test_a_place_the_postings_never_list_is_still_a_place(question: str, found: list[tuple[str, str, str]]) -> None:
+    assert [(f.slot, f.value, f.how) for f in ABROAD.find(question)] == found
+
+
+@pytest.mark.parametrize(
+    "question", ["Reading about RAG, where do I start?", "I enjoy Reading papers", "jobs in zurich AND Berlin"]
+)
+def test_a_world_name_counts_only_where_a_place_is_written(question: str) -> None:
+    # At the start, after a word that leads to no place, or in lower case beside capitals: a word, not a place.
+    assert all(f.how != "not in the postings" for f in ABROAD.find(question))
+
+
+def test_a_place_the_postings_list_is_never_read_as_missing() -> None:
+    assert [(f.value, f.how) for f in ABROAD.find("roles in Berlin")] == [("Berlin", "as listed")]
+    assert "berlin" not in ABROAD.world
+
+
+def test_world_names_come_from_geonames_own_names_first() -> None:
+    names = world_names()
+    first = {}
+    for w in names:
+        first.setdefault(w.name, w)
+    assert (first["Zurich"].slot, first["Zurich"].value) == ("city", "Zürich")
+    assert first["München"].value == "Munich"
+    assert first["Switzerland"].value == "CHE"
+    assert first["Victoria"].other is False  # the city of that name, not Hong Kong's other name
+    assert all(w.population >= 200_000 for w in names if w.slot == "city")

@@ -161,6 +161,16 @@ def test_filter_the_data_lacks_is_dropped_and_said(tiny: Services, ask_offline: 
     }
 
 
+def test_an_answer_says_the_postings_have_nothing_in_that_place(tiny: Services, never_decline: float, router: Router) -> None:
+    # With the store, names are read from the postings (and the world's places), as the app runs it.
+    model = offline_model(tiny.embedder, never_decline, store=tiny.store, router=router)
+    with career_agent().override(model=model):
+        result = ask(tiny, "Who is hiring AI engineers with RAG in Zurich?")
+    assert "Zurich → Zürich (not in the postings)" in result.answer
+    assert "no posting has city 'Zürich', so this answer leaves out the city filter" in result.answer
+    assert {c.url for c in result.citations if c.kind == "posting"} >= {"https://jobs.example.org/job/9000001"}
+
+
 class _Unrelated:
     """Ranks every sentence as unrelated to the question (orthogonal vectors)."""
 
