@@ -9,9 +9,10 @@ written as a place is, so an answer can say the postings have nothing there.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
@@ -36,6 +37,8 @@ _SUFFIX = re.compile(r"\b(inc|llc|ltd|limited|corp|corporation|co|gmbh|plc|ag|sa
 MAX_WORDS = 5
 # A place the postings never list counts only after a word that leads to a place ("in Zurich", "Seattle vs
 # Boston"): cities share names with words ("Enterprise", "Mobile", "Reading"), which rarely follow these.
+# Written in lower case, only a place this large: smaller ones' names are words more often ("in reading").
+LOWER_CASE_POPULATION = 500_000
 _PLACE_BEFORE = frozenset(
     {"in", "at", "near", "around", "from", "to", "vs", "vs.", "versus", "or", "and", "than", "with", "outside"}
 )
@@ -71,12 +74,19 @@ class _Entry:
     value: str
     how: How
     written: str  # the name as listed, to check case for short names
+    population: int = 0  # of a place the postings never list
 
 
 class Gazetteer:
     """Every city, country and company the postings list, under each of their names."""
 
-    def __init__(self, cities: list[str], countries: list[str], companies: list[str], world: Sequence[WorldName] = ()) -> None:
+    def __init__(
+        self,
+        cities: list[str],
+        countries: list[str],
+        companies: list[str],
+        world: Callable[[], Sequence[WorldName]] = tuple,
+    ) -> None:
         self.entries: dict[str, _Entry] = {}
         for company in companies:
             self._add("company", company, company, "as listed")
@@ -90,11 +100,9 @@ class Gazetteer:
                 self._add("city", city, other, "other name")
         self._fuzzy = {k: e for k, e in self.entries.items() if len(k) >= 5}
         # Listed values win: a place the postings list under one name is never "not in the postings" under another.
-        listed = {e.value for e in self.entries.values() if e.slot != "company"}
-        self.world: dict[str, _Entry] = {}
-        for w in world:
-            if (k := key(w.name)) and k not in self.entries and k not in self.world and w.value not in listed:
-                self.world[k] = _Entry(w.slot, w.value, "not in the postings", w.name)
+        # The world's places are read only when a question writes a name as a place that the postings lack.
+        self._world = world
+        self._listed = {e.value for e in self.entries.values() if e.slot != "company"}
 
     @classmethod
     def from_store(cls, store: Store) -> Gazetteer:
@@ -102,7 +110,7 @@ class Gazetteer:
         if not store.has_collection(POSTINGS):
             return cls([], [], [])
         values = {k: [str(f.value) for f in store.facet(POSTINGS, k, limit=100_000)] for k in ("city", "country", "company")}
-        return cls(values["city"], values["country"], values["company"], world_names())
+        return cls(values["city"], values["country"], values["company"], world_names)
 
     def _add(self, slot: Place, value: str, name: str, how: How) -> None:
         # Places win over employers of the same name; the first listing of a name wins otherwise.
@@ -150,8 +158,8 @@ class Gazetteer:
             how: How = "as listed"
             if not fuzzy:
                 entry = self.entries.get(k)
-                if entry is None and k in self.world and _written_as_place(text, tokens, i, n):
-                    entry = self.world[k]
+                if entry is None and _written_as_place(text, tokens, i, n):
+                    entry = self._unlisted(k, lower_case=not written[:1].isupper())
                 how = entry.how if entry else how
             elif self._may_be_misspelt(written, n):
                 match = process.extractOne(k, self._fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_AT)
@@ -160,6 +168,13 @@ class Gazetteer:
             if entry is not None and self._written_well(entry, written, n, lower_ok):
                 return Found(entry.slot, entry.value, written, how, start, end), i + n
         return None
+
+    def _unlisted(self, k: str, lower_case: bool) -> _Entry | None:
+        """A place the postings never list under this name; written in lower case, only a large one."""
+        entry = _keyed_world(self._world).get(k)
+        if entry is None or entry.value in self._listed:
+            return None  # a place the postings list under another name is never "not in the postings"
+        return entry if not lower_case or entry.population >= LOWER_CASE_POPULATION else None
 
     @staticmethod
     def _may_be_misspelt(written: str, n: int) -> bool:
@@ -179,10 +194,20 @@ class Gazetteer:
 
 
 def _written_as_place(text: str, tokens: list[re.Match[str]], i: int, n: int) -> bool:
-    """Capitalised (or in a question without capitals) and after a word that leads to a place."""
+    """After a word that leads to a place, and capitalised (or in a question without capitals)."""
     written = [t.group(0) for t in tokens[i : i + n]]
     cased = all(w[:1].isupper() for w in written) or (text.islower() and len("".join(written)) >= 5)
     return cased and i > 0 and tokens[i - 1].group(0).casefold() in _PLACE_BEFORE
+
+
+@functools.cache
+def _keyed_world(world: Callable[[], Sequence[WorldName]]) -> dict[str, _Entry]:
+    """The world's places by folded name, first name first; built once per source (GeoNames: once per process)."""
+    out: dict[str, _Entry] = {}
+    for w in world():
+        if (k := key(w.name)) and k not in out:
+            out[k] = _Entry(w.slot, w.value, "not in the postings", w.name, w.population)
+    return out
 
 
 def gazetteer_for(store: Store) -> Gazetteer:

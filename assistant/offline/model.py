@@ -200,7 +200,9 @@ def _unique(passages: list[Passage]) -> list[Passage]:
 def _follow_ups(intent: Intent, declined: bool = False) -> list[str]:
     s = intent.slots
     skill = s.skills[0] if s.skills else "RAG"
-    place = s.city or "Berlin"
+    # Suggest a place the postings list: one they never list would only lead to another "nothing there".
+    missing = {f.value for f in s.readings if f.how == "not in the postings"}
+    place = s.city if s.city and s.city not in missing else "Berlin"
     if declined:
         return ["What should a data engineer learn to become an AI engineer?", "Who is hiring AI engineers in Berlin?"]
     if intent.kind == "gap":

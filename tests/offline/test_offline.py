@@ -169,6 +169,7 @@ def test_an_answer_says_the_postings_have_nothing_in_that_place(tiny: Services, 
     assert "Zurich → Zürich (not in the postings)" in result.answer
     assert "no posting has city 'Zürich', so this answer leaves out the city filter" in result.answer
     assert {c.url for c in result.citations if c.kind == "posting"} >= {"https://jobs.example.org/job/9000001"}
+    assert not any("Zürich" in f or "Zurich" in f for f in result.follow_ups)  # suggestions name places with postings
 
 
 class _Unrelated:
