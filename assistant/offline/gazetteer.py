@@ -37,11 +37,11 @@ _SUFFIX = re.compile(r"\b(inc|llc|ltd|limited|corp|corporation|co|gmbh|plc|ag|sa
 MAX_WORDS = 5
 # A place the postings never list counts only after a word that leads to a place ("in Zurich", "Seattle vs
 # Boston"): cities share names with words ("Enterprise", "Mobile", "Reading"), which rarely follow these.
-# Written in lower case, only a place this large: smaller ones' names are words more often ("in reading").
-LOWER_CASE_POPULATION = 500_000
 _PLACE_BEFORE = frozenset(
     {"in", "at", "near", "around", "from", "to", "vs", "vs.", "versus", "or", "and", "than", "with", "outside"}
 )
+# Written in lower case, only a place this large: smaller ones' names are words more often ("in reading").
+LOWER_CASE_POPULATION = 500_000
 
 
 def key(name: str) -> str:
@@ -99,7 +99,6 @@ class Gazetteer:
             for other in CITY_NAMES.get(city, ()):
                 self._add("city", city, other, "other name")
         self._fuzzy = {k: e for k, e in self.entries.items() if len(k) >= 5}
-        # Listed values win: a place the postings list under one name is never "not in the postings" under another.
         # The world's places are read only when a question writes a name as a place that the postings lack.
         self._world = world
         self._listed = {e.value for e in self.entries.values() if e.slot != "company"}
