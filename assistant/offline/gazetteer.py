@@ -157,8 +157,8 @@ class Gazetteer:
             how: How = "as listed"
             if not fuzzy:
                 entry = self.entries.get(k)
-                if entry is None and _written_as_place(text, tokens, i, n):
-                    entry = self._unlisted(k, lower_case=not written[:1].isupper())
+                if entry is None and (writing := _written_as_place(text, tokens, i, n)):
+                    entry = self._unlisted(k, large_only=writing == "lower case")
                 how = entry.how if entry else how
             elif self._may_be_misspelt(written, n):
                 match = process.extractOne(k, self._fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_AT)
@@ -168,12 +168,12 @@ class Gazetteer:
                 return Found(entry.slot, entry.value, written, how, start, end), i + n
         return None
 
-    def _unlisted(self, k: str, lower_case: bool) -> _Entry | None:
-        """A place the postings never list under this name; written in lower case, only a large one."""
+    def _unlisted(self, k: str, large_only: bool) -> _Entry | None:
+        """A place the postings never list under this name (with `large_only`, only a large one)."""
         entry = _keyed_world(self._world).get(k)
         if entry is None or entry.value in self._listed:
             return None  # a place the postings list under another name is never "not in the postings"
-        return entry if not lower_case or entry.population >= LOWER_CASE_POPULATION else None
+        return entry if not large_only or entry.population >= LOWER_CASE_POPULATION else None
 
     @staticmethod
     def _may_be_misspelt(written: str, n: int) -> bool:
@@ -192,11 +192,14 @@ class Gazetteer:
         return True
 
 
-def _written_as_place(text: str, tokens: list[re.Match[str]], i: int, n: int) -> bool:
-    """After a word that leads to a place, and capitalised (or in a question without capitals)."""
+def _written_as_place(text: str, tokens: list[re.Match[str]], i: int, n: int) -> Literal["capitalised", "lower case", None]:
+    """How a span after a word that leads to a place is written as a name: capitalised, or in a question without capitals."""
+    if i == 0 or tokens[i - 1].group(0).casefold() not in _PLACE_BEFORE:
+        return None
     written = [t.group(0) for t in tokens[i : i + n]]
-    cased = all(w[:1].isupper() for w in written) or (text.islower() and len("".join(written)) >= 5)
-    return cased and i > 0 and tokens[i - 1].group(0).casefold() in _PLACE_BEFORE
+    if all(w[:1].isupper() for w in written):
+        return "capitalised"
+    return "lower case" if text.islower() and len("".join(written)) >= 5 else None
 
 
 @functools.cache

@@ -14,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, model_validator
@@ -71,10 +71,16 @@ def load_examples(path: Path = EXAMPLES) -> list[Example]:
         raise ConfigError(f"cannot read the intent examples {path}: {exc}", hint="restore the file from the repository") from exc
 
 
+class Scorer(Protocol):
+    """What the router needs of a classifier: each label's score for a text."""
+
+    def scores(self, text: str) -> dict[str, float]: ...
+
+
 class Router:
     """Routes questions with a classifier trained on the example bank."""
 
-    def __init__(self, classifier: TextClassifier) -> None:
+    def __init__(self, classifier: Scorer) -> None:
         self.classifier = classifier
 
     @classmethod

@@ -168,7 +168,7 @@ def test_an_ask_adds_its_tool_when_it_is_clearly_about_it(second_ask: dict[str, 
     question = "How do I prepare for system design? Which vector DB is requested most?"
     first, second = clauses(question)
     classifier = _Scripted({question: {"search_corpus": 0.8}, first: {"search_corpus": 0.8}, second: second_ask})
-    route = Router(classifier).route(question)  # type: ignore[arg-type]
+    route = Router(classifier).route(question)
     assert route.tools == (("search_corpus", "market_stats") if added else ("search_corpus",))
 
 
