@@ -245,7 +245,7 @@ class Ingester:
 
         t = time.perf_counter()
         # Postings are answered with figures and job lists, so only guide sentences are quoted often enough to pre-embed.
-        quotable = {s: c.source for c in chunks if c.doc_type != "job_posting" for s in quotable_sentences(c.text)}
+        quotable = {s: c.source for c in chunks if c.doc_type != "job_posting" for s in quotable_sentences(c.text, c.section)}
         sentence_vecs = self._dense.sentences(list(quotable))
         self.report.seconds["sentences"] += time.perf_counter() - t
 

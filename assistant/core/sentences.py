@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 MIN_CHARS = 30
 MAX_CHARS = 320
 PER_PASSAGE = 14
+# A list item this short names one thing ("Fraud detection"); a run of them says something only with their heading.
+LIST_ITEM_WORDS = 8
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 # A sentence ends at . ! ? before a capital; a flattened list ("... back. - Prompt ...") drops its dash there.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?:[-*•]\s+)?(?=[A-Z0-9\"'(“])")
@@ -14,18 +17,93 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?:[-*•]\s+)?(?=[A-Z0-9\"'(“])")
 _REFERENCE = re.compile(r"\(?https?://\S+|\[\^[^\]]*\]|\[([^\]]*)\]\([^)]*\)")
 
 
-def quotable_sentences(text: str, limit: int = PER_PASSAGE) -> list[str]:
-    """Sentences and list items of a passage in order, skipping headings, tables, fragments and repeats."""
-    found: list[str] = []
-    for line in text.splitlines():
-        line = _BULLET.sub("", line.strip())
-        if not line or line.startswith(("#", "|", "```", "!", "<")):
+@dataclass(frozen=True)
+class Quotable:
+    """What an answer may show from a passage, and the passage's own words that back it."""
+
+    text: str
+    quote: str
+
+
+@dataclass
+class _List:
+    """A list being read: the items too short to quote alone, under the line that names them, and the statements."""
+
+    label: str
+    names: list[str] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # as written, from the first name to the last
+    pending: list[str] = field(default_factory=list)  # lines read since the last name
+
+    def read(self, line: str, item: str) -> None:
+        if _names_one_thing(item):
+            self.lines += [*self.pending, line] if self.lines else [item]
+            self.pending.clear()
+            self.names.append(item)
+        else:
+            self.pending.append(line)
+            self.statements += _statements(item)
+
+    def units(self) -> list[Quotable]:
+        """The names as one unit (two or more of them), then each statement."""
+        units = [Quotable(s, s) for s in self.statements]
+        if len(self.names) < 2:
+            return units
+        names = "; ".join(self.names)
+        # A label with a link would put words in the answer that the quote (the list's own lines) does not back.
+        shown = f"{self.label}: {names}" if self.label and not _REFERENCE.search(self.label) else names
+        return [Quotable(_cut(shown), _cut(" ".join(self.lines))), *units]
+
+
+def quotable_sentences(text: str, section: str = "", limit: int = PER_PASSAGE) -> list[str]:
+    """The text of every quotable unit of a passage, in order (what ingest embeds ahead of answers)."""
+    return [q.text for q in quotable_units(text, section, limit)]
+
+
+def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> list[Quotable]:
+    """Sentences and list items of a passage in order, skipping headings, tables, fragments and repeats.
+
+    A run of list items too short to say anything alone ("Fraud detection") becomes one unit, led by the
+    heading or line that names them; `section` is the passage's section path, whose last step heads its text.
+    """
+    found: dict[str, Quotable] = {}
+    label = section.rsplit(">", 1)[-1].strip()
+    listed: _List | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        item = _BULLET.sub("", line)
+        if item != line:
+            listed = listed or _List(label)
+            listed.read(line, item)
             continue
-        for sentence in _SENTENCE_END.split(line):
-            sentence = sentence.strip()
-            if _answers_something(sentence) and sentence not in found:
-                found.append(sentence[:MAX_CHARS].rsplit(" ", 1)[0] if len(sentence) > MAX_CHARS else sentence)
-    return found[:limit]
+        if listed and line:
+            found |= {u.text: u for u in listed.units() if u.text not in found}
+            listed = None
+        if not line or line.startswith(("|", "```", "!", "<")):
+            continue
+        if line.startswith("#") or not _answers_something(line):
+            label = line.lstrip("#").strip().rstrip(":")  # a heading, one flattened into the text, or a list's intro
+            continue
+        found |= {s: Quotable(s, s) for s in _statements(line) if s not in found}
+    if listed:
+        found |= {u.text: u for u in listed.units() if u.text not in found}
+    return list(found.values())[:limit]
+
+
+def _statements(line: str) -> list[str]:
+    return [_cut(s.strip()) for s in _SENTENCE_END.split(line) if _answers_something(s.strip())]
+
+
+def _cut(sentence: str) -> str:
+    return sentence[:MAX_CHARS].rsplit(" ", 1)[0] if len(sentence) > MAX_CHARS else sentence
+
+
+def _names_one_thing(item: str) -> bool:
+    """A short list item in words, no link ("Risk assessment and underwriting"): a name, not a statement."""
+    if len(item.split()) > LIST_ITEM_WORDS or item.endswith(("?", ":", ".", "!")) or _REFERENCE.search(item):
+        return False
+    letters = sum(ch.isalpha() or ch.isspace() for ch in item)
+    return len(item) >= 3 and letters >= 0.8 * len(item)
 
 
 def _answers_something(sentence: str) -> bool:

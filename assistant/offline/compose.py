@@ -13,7 +13,7 @@ from assistant.agent.corpus_tools import JobSearch, Passage
 from assistant.agent.grounding import Citation
 from assistant.agent.market_tools import Figures, SkillGap
 from assistant.core.embedding import Embedder
-from assistant.core.sentences import quotable_sentences
+from assistant.core.sentences import quotable_units
 
 # Below this cosine similarity between the question and the best guide sentence (MiniLM), nothing
 # retrieved answers it. Calibrated on the 144 general-intent questions of evals/ground_truth.yaml:
@@ -38,10 +38,11 @@ DROPPED = float("-inf")  # below any floor, so `mmr` never picks the unit
 
 @dataclass(frozen=True)
 class Unit:
-    """A sentence or list item from a passage, verbatim, that an answer may quote."""
+    """A sentence or named list from a passage that an answer may quote, with the passage's words that back it."""
 
     text: str
     passage: int
+    quote: str = ""
 
 
 @dataclass
@@ -66,10 +67,10 @@ class Cites:
 def split_units(passages: Sequence[Passage]) -> list[Unit]:
     """Sentences and list items of each passage, skipping headings, tables, fragments and tables of contents."""
     return [
-        Unit(s, i)
+        Unit(q.text, i, q.quote)
         for i, p in enumerate(passages)
         if not NAVIGATION.match(p.section.rsplit(">", 1)[-1].strip())
-        for s in quotable_sentences(p.text)
+        for q in quotable_units(p.text, p.section)
     ]
 
 
@@ -182,11 +183,9 @@ def passage_sections(
     for idxs in groups.values():
         if heading is None:
             lines.append(f"### {short_title(passages[ranked.units[idxs[0]].passage].title)}")
-        for i in sorted(
-            idxs, key=lambda j: (ranked.units[j].passage, passages[ranked.units[j].passage].text.find(ranked.units[j].text))
-        ):
+        for i in sorted(idxs):  # units are numbered in reading order
             unit = ranked.units[i]
-            lines.append(f"- {unit.text} {cites.mark(passages[unit.passage].id, unit.text)}")
+            lines.append(f"- {unit.text} {cites.mark(passages[unit.passage].id, unit.quote or unit.text)}")
         if heading is None:
             lines.append("")
     return lines + ([""] if heading and chosen else [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.core.sentences import MAX_CHARS, quotable_sentences
+from assistant.core.sentences import MAX_CHARS, quotable_sentences, quotable_units
 
 
 def test_sentences_and_list_items_are_split_in_order() -> None:
@@ -38,3 +38,29 @@ def test_a_long_sentence_is_cut_at_a_word() -> None:
 def test_at_most_limit_sentences_per_passage() -> None:
     text = "\n".join(f"Sentence number {i} says something useful here." for i in range(20))
     assert len(quotable_sentences(text, limit=5)) == 5
+
+
+def test_a_list_of_short_names_is_one_unit_under_the_line_that_names_it() -> None:
+    text = "- Fraud detection\n- Risk assessment and underwriting\n\nHealthcare (232+ mentions)\n- Clinical decision support\n- Medical literature search"
+    units = quotable_units(text, section="Domains Served > Finance (340+ mentions)")
+    assert [u.text for u in units] == [
+        "Finance (340+ mentions): Fraud detection; Risk assessment and underwriting",
+        "Healthcare (232+ mentions): Clinical decision support; Medical literature search",
+    ]
+
+
+def test_a_named_list_is_backed_by_its_own_lines_even_with_statements_between() -> None:
+    text = "What engineers do:\n- Build agents\n- Evaluate every change against labelled questions.\n- Deploy to production"
+    named, statement = quotable_units(text)
+    assert named.text == "What engineers do: Build agents; Deploy to production"
+    assert named.quote == "Build agents - Evaluate every change against labelled questions. - Deploy to production"
+    assert " ".join(named.quote.split()) in " ".join(text.replace("\n", " ").split())
+    assert statement.text == statement.quote == "Evaluate every change against labelled questions."
+
+
+def test_a_lone_name_links_and_a_linked_label_are_not_shown_as_a_list() -> None:
+    assert quotable_units("Tools:\n- Fraud detection") == []
+    linked = quotable_units("- [Course](https://example.com/course)\n- [Book](https://example.com/book)")
+    assert linked == []
+    (unit,) = quotable_units("See [the guide](https://example.com) for:\n- Fraud detection\n- Risk scoring")
+    assert unit.text == "Fraud detection; Risk scoring"

@@ -5,8 +5,20 @@ from __future__ import annotations
 import pytest
 
 from assistant.agent.corpus_tools import Job, Passage
+from assistant.agent.evidence import Evidence, EvidenceRegistry
+from assistant.agent.grounding import Answer, problems
 from assistant.agent.market_tools import FigureRow, Figures
-from assistant.offline.compose import Cites, Ranked, Unit, figure_lines, mmr, only, split_units, with_source_prior
+from assistant.offline.compose import (
+    Cites,
+    Ranked,
+    Unit,
+    figure_lines,
+    mmr,
+    only,
+    passage_sections,
+    split_units,
+    with_source_prior,
+)
 
 
 def _ranked(relevance: list[float], passages: list[int]) -> Ranked:
@@ -33,6 +45,19 @@ def test_content_sections_give_their_sentences() -> None:
         [_passage("Most Common Steps", "- Hiring manager interview - a deep dive of forty-five to sixty minutes")]
     )
     assert [u.text for u in units] == ["Hiring manager interview - a deep dive of forty-five to sixty minutes"]
+
+
+def test_a_quoted_list_of_names_passes_the_citation_check() -> None:
+    text = "- Fraud detection\n- Risk assessment and underwriting\n\nHealthcare (232+ mentions)\n- Clinical decision support\n- Medical literature search"
+    passage = _passage("Domains Served > Finance (340+ mentions)", text)
+    units = split_units([passage])
+    ranked = Ranked(units, [1.0] * len(units), [[1.0, 0.0]] * len(units))
+    cites = Cites()
+    lines = passage_sections(ranked, [passage], list(range(len(units))), cites, "What the guides say")
+    assert "- Healthcare (232+ mentions): Clinical decision support; Medical literature search [1]" in lines
+    registry = EvidenceRegistry()
+    registry.add(Evidence(id=passage.id, kind="passage", source=passage.source, title=passage.title, text=text))
+    assert problems(Answer(answer="\n".join(lines), citations=cites.citations()), registry) == []
 
 
 def test_source_prior_adds_more_for_documents_found_earlier() -> None:
