@@ -34,7 +34,7 @@ from pydantic_ai import models
 from assistant.core.embedding import FastEmbedder, assemble_model_dir
 from assistant.core.schema import SKILL_CATEGORIES, Chunk, Posting, SkillsByCategory, stable_id
 from assistant.core.settings import Settings
-from assistant.offline.router import Router
+from assistant.offline.router import DECLINE, TOOLS, Router
 from assistant.store.base import Point, SparseVec, Store
 from assistant.store.collections import CHUNKS, FILES, POSTINGS, chunk_payload, posting_payload, specs
 from assistant.store.edge import EdgeStore
@@ -884,3 +884,19 @@ def real_embedder(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def router(real_embedder: FastEmbedder, tmp_path_factory: pytest.TempPathFactory) -> Router:
     """The router trained on the example bank, once per test session."""
     return Router.build(real_embedder, tmp_path_factory.mktemp("router"))
+
+
+class FixedScores:
+    """A question classifier giving every text the same scores (labels not given score 0)."""
+
+    def __init__(self, **given: float) -> None:
+        self.given = given
+
+    def scores(self, text: str) -> dict[str, float]:
+        return {label: self.given.get(label, 0.0) for label in (*TOOLS, DECLINE)}
+
+
+@pytest.fixture
+def fixed_router() -> Callable[..., Router]:
+    """A router over fixed label scores: how the offline model acts on a route, without a model."""
+    return lambda **scores: Router(FixedScores(**scores))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from assistant.offline.gazetteer import gazetteer_for
 from assistant.offline.intent import Intent, detect
 from assistant.offline.router import Router, clauses, router_for
+from assistant.offline.tuning import LEANS_OFF_TOPIC_BELOW
 from assistant.retrieval.spelling import speller_for
 from assistant.services import Services
 
@@ -23,6 +24,8 @@ class Explanation:
     def lines(self) -> list[str]:
         """The explanation as plain lines."""
         out = [f"tools: {self.intent.route.describe()}"]
+        if self.intent.route.leans_off_topic:
+            out.append(f"leans off-topic: the guides answer alone only if a sentence reaches cosine {LEANS_OFF_TOPIC_BELOW}")
         if self.intent.text != "":
             out.append(f"searched with: {self.intent.text}")
         if self.mended:
@@ -37,6 +40,7 @@ class Explanation:
         return {
             "tools": list(route.tools),
             "declined": route.decline,
+            "leans_off_topic": route.leans_off_topic,
             "scores": {k: round(v, 3) for k, v in route.scores.items()},
             "text": self.intent.text,
             "mended": [{"typed": a, "searched": b} for a, b in self.mended],

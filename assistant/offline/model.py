@@ -28,6 +28,7 @@ from assistant.offline.gazetteer import Gazetteer, gazetteer_for
 from assistant.offline.intent import Intent, detect
 from assistant.offline.plan import plan, relax
 from assistant.offline.router import Router, router_for
+from assistant.offline.tuning import LEANS_OFF_TOPIC_BELOW
 from assistant.offline.turns import Turn, read_turn
 from assistant.store.base import Store
 from assistant.vocab.backgrounds import get_background
@@ -102,6 +103,9 @@ class OfflineResponder:
         return ToolCallPart("search_corpus", {"query": intent.text, "source": turn.passages[0].source, "limit": READ_MORE + 1})
 
     def _threshold(self, intent: Intent) -> float:
+        """How close a guide sentence must come to the question for the guides alone to answer it."""
+        if intent.route.leans_off_topic and self.decline_below > compose.NEVER_DECLINE:
+            return max(self.decline_below, LEANS_OFF_TOPIC_BELOW)
         return self.decline_below
 
     def _ranked(self, intent: Intent, turn: Turn) -> compose.Ranked:

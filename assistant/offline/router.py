@@ -57,6 +57,11 @@ class Route:
     tools: tuple[ToolName, ...]
     decline: bool
 
+    @property
+    def leans_off_topic(self) -> bool:
+        """Whether "decline" scored highest, though not high enough to decline outright."""
+        return not self.decline and bool(self.scores) and max(self.scores, key=self.scores.__getitem__) == DECLINE
+
     def describe(self) -> str:
         """One line for an explanation: the decision and every score."""
         decided = "decline" if self.decline else " + ".join(self.tools)

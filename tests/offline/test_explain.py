@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.offline.explain import explain
 from assistant.offline.router import Router
 from assistant.services import Services
@@ -27,3 +29,11 @@ def test_typos_the_search_mends_are_shown(tiny: Services, router: Router) -> Non
     got = explain(tiny, "what should a data enginer learn to become an AI engineer?", router=router)
     assert got.to_json()["mended"] == [{"typed": "enginer", "searched": "engineer"}]
     assert "typos mended for the search: enginer → engineer" in got.lines()
+
+
+def test_a_question_leaning_off_topic_says_so(tiny: Services, fixed_router: Callable[..., Router]) -> None:
+    leaning = explain(tiny, "any tips?", router=fixed_router(search_corpus=0.3, decline=0.4))
+    assert leaning.to_json()["leans_off_topic"] is True and not leaning.intent.route.decline
+    assert any(line.startswith("leans off-topic: ") for line in leaning.lines())
+    plain = explain(tiny, "any tips?", router=fixed_router(search_corpus=0.3, decline=0.2))
+    assert plain.to_json()["leans_off_topic"] is False

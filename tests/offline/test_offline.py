@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable, Sequence
 
 import pytest
@@ -187,6 +188,28 @@ def test_declines_without_citations_when_nothing_relevant_is_retrieved(tiny: Ser
         result = ask(tiny, "How do I bake sourdough bread?")
     assert (result.answer, result.citations) == (DECLINE, [])
     assert len(result.follow_ups) == 2
+
+
+class _Middling:
+    """Ranks every sentence at cosine 0.4 to the question: above the usual bar, under the bar for a question leaning off-topic."""
+
+    def query(self, text: str) -> list[float]:
+        return [1.0, 0.0]
+
+    def passages(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[0.4, math.sqrt(1 - 0.4**2)] for _ in texts]
+
+
+@pytest.mark.parametrize(("decline", "declined"), [(0.4, True), (0.2, False)])
+def test_a_question_leaning_off_topic_needs_closer_guides_to_be_answered(
+    tiny: Services, fixed_router: Callable[..., Router], decline: float, declined: bool
+) -> None:
+    # Search 0.3 is the best tool either way; "decline" leads only at 0.4, under DECLINE_AT, so the guides are searched.
+    router = fixed_router(search_corpus=0.3, decline=decline)
+    with career_agent().override(model=offline_model(_Middling(), router=router)):  # type: ignore[arg-type]
+        result = ask(tiny, "How should I prepare for a take-home assignment?")
+    assert [t.name for t in result.tools][:1] == ["search_corpus"]
+    assert (result.answer == DECLINE) is declined and bool(result.citations) is not declined
 
 
 def test_guide_question_reads_more_of_the_first_document_and_quotes_it(
