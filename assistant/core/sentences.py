@@ -69,6 +69,7 @@ def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> li
     found: dict[str, Quotable] = {}
     label = section.rsplit(">", 1)[-1].strip()
     listed: _List | None = None
+    header: list[str] | None = None  # the first row of the table being read
     for raw in text.splitlines():
         line = raw.strip()
         item = _BULLET.sub("", line)
@@ -79,6 +80,15 @@ def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> li
         if listed and line:
             found |= {u.text: u for u in listed.units() if u.text not in found}
             listed = None
+        cells = [c.strip() for c in line.split(" | ")] if " | " in line else None
+        if cells is None:
+            header = None
+        elif header is None or len(cells) != len(header):
+            header = cells  # a table's first row names its columns
+            continue
+        elif not _answers_something(line) and (row := _row(header, cells)):
+            found.setdefault(row, Quotable(row, line))
+            continue
         if not line or line.startswith(("|", "```", "!", "<")):
             continue
         if line.startswith("#") or not _answers_something(line):
@@ -88,6 +98,14 @@ def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> li
     if listed:
         found |= {u.text: u for u in listed.units() if u.text not in found}
     return list(found.values())[:limit]
+
+
+def _row(header: list[str], cells: list[str]) -> str | None:
+    """A table row of figures read with its header: "RAG (AI-First: 50.2%; AI-Support: 17.3%)"."""
+    pairs = [f"{h}: {c}" for h, c in zip(header[1:], cells[1:], strict=True) if c.strip("-– ")]
+    if not cells[0] or not pairs or not any(ch.isalpha() for ch in cells[0]):
+        return None
+    return _cut(f"{cells[0]} ({'; '.join(pairs)})")
 
 
 def _statements(line: str) -> list[str]:

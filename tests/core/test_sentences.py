@@ -64,3 +64,20 @@ def test_a_lone_name_links_and_a_linked_label_are_not_shown_as_a_list() -> None:
     assert linked == []
     (unit,) = quotable_units("See [the guide](https://example.com) for:\n- Fraud detection\n- Risk scoring")
     assert unit.text == "Fraud detection; Risk scoring"
+
+
+def test_a_table_row_of_figures_is_read_with_its_header() -> None:
+    text = "Skill | AI-First | AI-Support\nRAG | 50.2% | 17.3%\nDocker | 31.2% | -"
+    units = quotable_units(text)
+    assert [u.text for u in units] == ["RAG (AI-First: 50.2%; AI-Support: 17.3%)", "Docker (AI-First: 31.2%)"]
+    assert units[0].quote == "RAG | 50.2% | 17.3%"
+    # A row in words is a statement already, quoted as it is.
+    words = quotable_units("Category | Description\nVery common | Core responsibility - majority of roles")
+    assert [u.text for u in words] == ["Very common | Core responsibility - majority of roles"]
+
+
+def test_a_header_row_is_not_quoted_even_when_it_reads_like_a_sentence() -> None:
+    text = "Level | Big Tech Total Comp | AI Startup Range\nSenior | $350K-$500K | $250K-$400K + equity"
+    assert [u.text for u in quotable_units(text)] == [
+        "Senior (Big Tech Total Comp: $350K-$500K; AI Startup Range: $250K-$400K + equity)"
+    ]

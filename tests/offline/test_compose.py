@@ -47,14 +47,18 @@ def test_content_sections_give_their_sentences() -> None:
     assert [u.text for u in units] == ["Hiring manager interview - a deep dive of forty-five to sixty minutes"]
 
 
-def test_a_quoted_list_of_names_passes_the_citation_check() -> None:
-    text = "- Fraud detection\n- Risk assessment and underwriting\n\nHealthcare (232+ mentions)\n- Clinical decision support\n- Medical literature search"
+def test_quoted_lists_of_names_and_table_rows_pass_the_citation_check() -> None:
+    text = (
+        "- Fraud detection\n- Risk assessment and underwriting\n\nHealthcare (232+ mentions)\n- Clinical decision support\n"
+        "- Medical literature search\n\nSkill | AI-First | AI-Support\nRAG | 50.2% | 17.3%"
+    )
     passage = _passage("Domains Served > Finance (340+ mentions)", text)
     units = split_units([passage])
     ranked = Ranked(units, [1.0] * len(units), [[1.0, 0.0]] * len(units))
     cites = Cites()
     lines = passage_sections(ranked, [passage], list(range(len(units))), cites, "What the guides say")
     assert "- Healthcare (232+ mentions): Clinical decision support; Medical literature search [1]" in lines
+    assert "- RAG (AI-First: 50.2%; AI-Support: 17.3%) [1]" in lines
     registry = EvidenceRegistry()
     registry.add(Evidence(id=passage.id, kind="passage", source=passage.source, title=passage.title, text=text))
     assert problems(Answer(answer="\n".join(lines), citations=cites.citations()), registry) == []
