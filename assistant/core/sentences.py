@@ -1,4 +1,4 @@
-"""Quotable sentences: the statements in a passage an extractive answer may quote, found the same way at ingest and at answer time."""
+"""Quotable units: the sentences, named lists and table rows an extractive answer may quote, found the same way at ingest and at answer time."""
 
 from __future__ import annotations
 
@@ -61,10 +61,11 @@ def quotable_sentences(text: str, section: str = "", limit: int = PER_PASSAGE) -
 
 
 def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> list[Quotable]:
-    """Sentences and list items of a passage in order, skipping headings, tables, fragments and repeats.
+    """Sentences, list items and table rows of a passage in order, skipping headings, fragments and repeats.
 
     A run of list items too short to say anything alone ("Fraud detection") becomes one unit, led by the
     heading or line that names them; `section` is the passage's section path, whose last step heads its text.
+    A table row of figures is read with its header row.
     """
     found: dict[str, Quotable] = {}
     label = section.rsplit(">", 1)[-1].strip()
