@@ -68,6 +68,11 @@ def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> li
     A table row of figures is read with its header row.
     """
     found: dict[str, Quotable] = {}
+
+    def keep(units: list[Quotable]) -> None:
+        for unit in units:
+            found.setdefault(unit.text, unit)
+
     label = section.rsplit(">", 1)[-1].strip()
     listed: _List | None = None
     header: list[str] | None = None  # the first row of the table being read
@@ -79,7 +84,7 @@ def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> li
             listed.read(line, item)
             continue
         if listed and line:
-            found |= {u.text: u for u in listed.units() if u.text not in found}
+            keep(listed.units())
             listed = None
         cells = [c.strip() for c in line.split(" | ")] if " | " in line else None
         if cells is None:
@@ -88,16 +93,16 @@ def quotable_units(text: str, section: str = "", limit: int = PER_PASSAGE) -> li
             header = cells  # a table's first row names its columns
             continue
         elif not _answers_something(line) and (row := _row(header, cells)):
-            found.setdefault(row, Quotable(row, line))
+            keep([Quotable(row, line)])
             continue
         if not line or line.startswith(("|", "```", "!", "<")):
             continue
         if line.startswith("#") or not _answers_something(line):
             label = line.lstrip("#").strip().rstrip(":")  # a heading, one flattened into the text, or a list's intro
             continue
-        found |= {s: Quotable(s, s) for s in _statements(line) if s not in found}
+        keep([Quotable(s, s) for s in _statements(line)])
     if listed:
-        found |= {u.text: u for u in listed.units() if u.text not in found}
+        keep(listed.units())
     return list(found.values())[:limit]
 
 

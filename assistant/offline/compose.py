@@ -65,7 +65,7 @@ class Cites:
 
 
 def split_units(passages: Sequence[Passage]) -> list[Unit]:
-    """Sentences and list items of each passage, skipping headings, tables, fragments and tables of contents."""
+    """The quotable units of each passage (sentences, named lists, table rows), skipping tables of contents."""
     return [
         Unit(q.text, i, q.quote)
         for i, p in enumerate(passages)

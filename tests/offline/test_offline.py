@@ -206,6 +206,7 @@ def test_a_question_leaning_off_topic_needs_closer_guides_to_be_answered(
 ) -> None:
     # Search 0.3 is the best tool either way; "decline" leads only at 0.4, under DECLINE_AT, so the guides are searched.
     router = fixed_router(search_corpus=0.3, decline=decline)
+    # The fake embedder has only what sentence ranking uses (query, passages), not the whole Embedder protocol.
     with career_agent().override(model=offline_model(_Middling(), router=router)):  # type: ignore[arg-type]
         result = ask(tiny, "How should I prepare for a take-home assignment?")
     assert [t.name for t in result.tools][:1] == ["search_corpus"]
