@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
@@ -50,6 +51,15 @@ class Segment(_Strict):
 
 
 StatisticKind = Literal["skill_share", "top_skills", "compare", "top_companies", "posting_count", "pay"]
+# The {placeholders} a reference answer may use for each kind: the values evals/truth.py computes.
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "skill_share": frozenset({"count", "total", "share"}),
+    "compare": frozenset({"a_share", "b_share"}),
+    "top_skills": frozenset({"top"}),
+    "top_companies": frozenset({"top"}),
+    "posting_count": frozenset({"count", "total"}),
+    "pay": frozenset({"median", "count", "total"}),
+}
 
 
 class Statistic(_Strict):
@@ -127,6 +137,10 @@ class GroundTruthCase(_Strict):
             raise ValueError(f"{self.id}: a job check needs at least one field")
         if self.category == "skill_figures" and self.statistic is None:
             raise ValueError(f"{self.id}: a skill_figures case needs a statistic")
+        used = {name for _, name, _, _ in string.Formatter().parse(self.reference) if name}
+        allowed = PLACEHOLDERS[self.statistic.kind] if self.statistic else frozenset()
+        if unknown := sorted(used - allowed):
+            raise ValueError(f"{self.id}: the reference uses {unknown}; it may use {sorted(allowed) or 'no placeholders'}")
         answerable = self.expected_sources or self.statistic or self.jobs
         if not self.expect_refusal and not answerable:
             raise ValueError(f"{self.id}: give expected_sources, a statistic or a job check")

@@ -85,9 +85,13 @@ def citation_precision(good: Sequence[bool]) -> float | None:
     return sum(good) / len(good) if good else None
 
 
+_CITED_LINE = re.compile(r"^.*\[\d+\].*$", re.MULTILINE)
+
+
 def is_refusal(text: str) -> bool:
-    """True when the answer declines or says the corpus does not cover the question."""
-    return REFUSAL.search(text) is not None
+    """True when the answer, outside its cited lines, declines or says the corpus does not cover the question."""
+    # A cited line quotes or states what a source says ("These are not covered in the core path above [2]").
+    return REFUSAL.search(_CITED_LINE.sub("", text)) is not None
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

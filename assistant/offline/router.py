@@ -22,7 +22,7 @@ from pydantic import BaseModel, TypeAdapter, model_validator
 from assistant.core.embedding import Embedder
 from assistant.errors import ConfigError
 from assistant.offline.classifier import ClassifierTuning, TextClassifier
-from assistant.offline.tuning import CLAUSE_CLEAR_AT, CLAUSE_LEAD, CLAUSE_TOOL_AT, DECLINE_AT, SECOND_TOOL_AT
+from assistant.offline.tuning import CLAUSE_CLEAR_AT, CLAUSE_LEAD, CLAUSE_TOOL_AT, DECLINE_AT, DECLINE_LEAD, SECOND_TOOL_AT
 
 ToolName = Literal["search_corpus", "market_stats", "find_jobs", "skill_gap"]
 TOOLS: tuple[ToolName, ...] = ("search_corpus", "market_stats", "find_jobs", "skill_gap")
@@ -107,22 +107,26 @@ class Router:
         return cls(classifier)
 
     def route(self, question: str) -> Route:
-        """The tools for a question, or decline when that scores highest.
+        """The tools for a question, or decline when that scores highest and high, or far ahead of a structured tool.
 
         A second tool is called when it also scores high, or when one of the question's own asks
         ("Is Pinecone still wanted? Which companies list it?") is confidently about it.
         """
         scores = self.classifier.scores(question)
         tools = sorted(TOOLS, key=lambda t: -scores[t])
-        if scores[DECLINE] >= max(DECLINE_AT, scores[tools[0]]):
+        best = tools[0]
+        # A guide answer leaning off-topic is judged later by how close the guides come; a figure, job list
+        # or gap has no such check, so "decline" far ahead of its tool declines it here.
+        far_ahead = best != "search_corpus" and scores[DECLINE] >= DECLINE_LEAD * scores[best]
+        if scores[DECLINE] >= max(DECLINE_AT, scores[best]) or far_ahead:
             return Route(scores, (), True)
-        chosen = [tools[0], *(t for t in tools[1:] if scores[t] >= SECOND_TOOL_AT)]
+        chosen = [best, *(t for t in tools[1:] if scores[t] >= SECOND_TOOL_AT)]
         asks = clauses(question)
         for ask in asks if len(asks) > 1 else []:
             part = self.classifier.scores(ask)
-            best = max(TOOLS, key=lambda t: part[t])
-            if _confident(part, best) and best not in chosen:
-                chosen.append(best)
+            its_tool = max(TOOLS, key=lambda t: part[t])
+            if _confident(part, its_tool) and its_tool not in chosen:
+                chosen.append(its_tool)
         return Route(scores, tuple(chosen), False)
 
 

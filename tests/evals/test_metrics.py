@@ -8,7 +8,7 @@ from pydantic_evals import Case, Dataset
 from pydantic_evals.evaluators import LLMJudge, OutputConfig
 
 from evals.dataset import GroundTruthCase, RegressionCase
-from evals.gates import Gate, all_passed
+from evals.gates import DEV_FLOORS, Gate, all_passed, split_gates
 from evals.judge import JUDGE, RUBRIC, judged, label
 from evals.metrics import (
     FigureTruth,
@@ -97,6 +97,11 @@ def test_a_normal_answer_is_not_a_refusal() -> None:
     assert is_refusal("That is outside the scope of these guides.")
 
 
+def test_only_uncited_lines_can_refuse() -> None:
+    assert not is_refusal("- These are not covered in the core path above but appear in job descriptions. [2]")
+    assert is_refusal("The corpus does not cover this.\n\nYou could ask: what does an AI engineer do? [1]")
+
+
 def test_percentile_interpolates() -> None:
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
 
@@ -158,6 +163,13 @@ def test_a_time_gate_fails_above_its_limit() -> None:
 def test_an_unmeasured_gate_is_skipped_not_failed() -> None:
     gates = [Gate(name="judge", value=None, threshold=1.0, op=">="), Gate(name="hit@5", value=1.0, threshold=0.9, op=">=")]
     assert all_passed(gates)
+
+
+def test_refusals_under_the_target_are_reported_and_fail_only_under_the_floor() -> None:
+    measured = {"refusal_accuracy": 0.94}
+    refusals = [g for g in split_gates("dev", measured, DEV_FLOORS) if g.name == "dev: refusal accuracy"]
+    assert [(g.enforced, g.passed) for g in refusals] == [(True, True), (False, False)]
+    assert not all_passed(split_gates("dev", {"refusal_accuracy": 0.5}, DEV_FLOORS))
 
 
 def test_pay_written_without_a_currency_sign_counts_as_money() -> None:

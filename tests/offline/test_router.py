@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -170,6 +171,23 @@ def test_an_ask_adds_its_tool_when_it_is_clearly_about_it(second_ask: dict[str, 
     classifier = _Scripted({question: {"search_corpus": 0.8}, first: {"search_corpus": 0.8}, second: second_ask})
     route = Router(classifier).route(question)
     assert route.tools == (("search_corpus", "market_stats") if added else ("search_corpus",))
+
+
+@pytest.mark.parametrize(
+    ("scores", "declined"),
+    [
+        ({"decline": 0.46, "find_jobs": 0.10}, True),  # far ahead of a job list
+        ({"decline": 0.30, "market_stats": 0.20}, False),  # ahead, but not far
+        ({"decline": 0.42, "search_corpus": 0.13}, False),  # a guide answer: how close the guides come decides
+        ({"decline": 0.60, "search_corpus": 0.30}, True),  # high enough on its own
+    ],
+)
+def test_decline_far_ahead_of_a_structured_tool_declines(
+    fixed_router: Callable[..., Router], scores: dict[str, float], declined: bool
+) -> None:
+    route = fixed_router(**scores).route("any question")
+    assert route.decline is declined
+    assert route.leans_off_topic is not declined
 
 
 def test_router_is_kept_in_its_cache_dir(real_embedder: object, tmp_path: Path) -> None:
