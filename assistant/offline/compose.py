@@ -160,6 +160,20 @@ def mmr(ranked: Ranked, k: int, floor: float, seed: Sequence[int] = ()) -> list[
     return chosen
 
 
+def with_openings(ranked: Ranked, chosen: Sequence[int]) -> list[int]:
+    """The chosen units, each led by the first unit of its passage: "Good first AI engineering project." says which only there."""
+    first: dict[int, int] = {}
+    for i, u in enumerate(ranked.units):
+        first.setdefault(u.passage, i)
+    out: list[int] = []
+    for i in chosen:
+        opening = first[ranked.units[i].passage]
+        if opening not in chosen and opening not in out:
+            out.append(opening)
+        out.append(i)
+    return out
+
+
 def only(ranked: Ranked, keep: Sequence[bool]) -> Ranked:
     """The same units, with those not kept scored below anything an answer quotes."""
     relevance = [r if k else DROPPED for r, k in zip(ranked.relevance, keep, strict=True)]

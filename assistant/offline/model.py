@@ -156,6 +156,9 @@ class OfflineResponder:
                 chosen = compose.mmr(led, MOST_SENTENCES, led.best - SPREAD, seed)
                 if len(chosen) < FEWEST_SENTENCES:  # a short document (one company's interview notes): more of it
                     chosen = compose.mmr(led, FEWEST_SENTENCES, -1.0, chosen)
+                # A passage opens with what it is about, which a later sentence may not say again (eval key facts
+                # dev 0.767 -> 0.784, test 0.720 -> 0.728; an opening only before sentences of <= 8 or 16 words: 0.769, 0.781).
+                chosen = compose.with_openings(ranked, chosen)
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))
 

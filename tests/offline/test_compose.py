@@ -17,6 +17,7 @@ from assistant.offline.compose import (
     only,
     passage_sections,
     split_units,
+    with_openings,
     with_source_prior,
 )
 
@@ -90,6 +91,12 @@ def test_source_prior_lets_the_top_document_win_a_near_tie() -> None:
 def test_a_unit_left_out_is_never_chosen_even_with_its_documents_prior() -> None:
     ranked = with_source_prior(_ranked([0.9, 0.5], [0, 1]), _passages("a.md", "b.md"))
     assert mmr(only(ranked, [False, True]), 2, -1.0) == [1]
+
+
+def test_a_later_sentence_is_quoted_after_its_passages_opening() -> None:
+    ranked = _ranked([0.1, 0.2, 0.9, 0.3, 0.8], [0, 0, 0, 1, 1])
+    assert with_openings(ranked, [2, 4]) == [0, 2, 3, 4]
+    assert with_openings(ranked, [0, 2]) == [0, 2]  # its opening already quoted
 
 
 def test_a_posting_that_is_the_example_for_two_skills_is_shown_once() -> None:
