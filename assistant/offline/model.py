@@ -146,6 +146,7 @@ class OfflineResponder:
                 keep = [fits(passages[u.passage].source, u.text) for u in ranked.units]
                 led = compose.only(compose.with_source_prior(ranked, passages), keep)
                 chosen = compose.mmr(led, 3, max(self.decline_below, led.best - 0.1), seed)
+                chosen = compose.with_openings(ranked, chosen, keep)
             else:
                 # Alone, quoted from the document the search ranked first, read further. The rest found decided
                 # whether to answer (above); quoting them too mostly added documents the ground truth does not
@@ -156,8 +157,6 @@ class OfflineResponder:
                 chosen = compose.mmr(led, MOST_SENTENCES, led.best - SPREAD, seed)
                 if len(chosen) < FEWEST_SENTENCES:  # a short document (one company's interview notes): more of it
                     chosen = compose.mmr(led, FEWEST_SENTENCES, -1.0, chosen)
-                # A passage opens with what it is about, which a later sentence may not say again (eval key facts
-                # dev 0.767 -> 0.784, test 0.720 -> 0.728; an opening only before sentences of <= 8 or 16 words: 0.769, 0.781).
                 chosen = compose.with_openings(ranked, chosen)
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))

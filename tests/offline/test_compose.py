@@ -97,6 +97,7 @@ def test_a_later_sentence_is_quoted_after_its_passages_opening() -> None:
     ranked = _ranked([0.1, 0.2, 0.9, 0.3, 0.8], [0, 0, 0, 1, 1])
     assert with_openings(ranked, [2, 4]) == [0, 2, 3, 4]
     assert with_openings(ranked, [0, 2]) == [0, 2]  # its opening already quoted
+    assert with_openings(ranked, [2, 4], allowed=[True, True, True, False, True]) == [0, 2, 4]  # off its subject
 
 
 def test_a_posting_that_is_the_example_for_two_skills_is_shown_once() -> None:
