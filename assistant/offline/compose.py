@@ -1,19 +1,14 @@
-"""Extractive answers for the offline model: the most relevant, least redundant sentences, grouped and cited."""
+"""Extractive answers for the offline model: the chosen guide sentences, figures, gaps and job lists, written out and cited."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-
-import numpy as np
 
 from assistant.agent.corpus_tools import JobSearch, Passage
 from assistant.agent.grounding import Citation
 from assistant.agent.market_tools import Figures, SkillGap
-from assistant.core.embedding import Embedder
-from assistant.core.sentences import quotable_units
+from assistant.offline.selection import Ranked
 
 # Below this cosine similarity between the question and the best guide sentence (MiniLM), nothing
 # retrieved answers it. Calibrated on the 144 general-intent questions of evals/ground_truth.yaml:
@@ -22,27 +17,6 @@ from assistant.core.sentences import quotable_units
 DECLINE_BELOW = 0.31
 # A threshold no cosine is below: the model answers whatever it finds and the router declines nothing.
 NEVER_DECLINE = -1.0
-# Beside figures, added to a guide sentence's relevance: weight / (1 + its document's place in the
-# search results), and a bonus for the first document. The search ranking (dense, BM25 and titles
-# fused) knows better than one sentence's cosine which document answers: it put an expected document
-# first for 78% of the eval's guide questions, the best single sentence for 50%. Guide-only answers
-# go further and quote the first document alone (`offline.OfflineResponder.answer`).
-SOURCE_PRIOR = 0.5
-LEAD_BONUS = 0.1
-MMR_LAMBDA = 0.7
-# Sections that list what a document covers rather than say anything (a deck's agenda, a guide's contents).
-NAVIGATION = re.compile(r"(?:table of )?contents$|(?:today's )?agenda$", re.IGNORECASE)
-NEAR_DUPLICATE = 0.85
-DROPPED = float("-inf")  # below any floor, so `mmr` never picks the unit
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A sentence or named list from a passage that an answer may quote, with the passage's words that back it."""
-
-    text: str
-    passage: int
-    quote: str = ""
 
 
 @dataclass
@@ -62,131 +36,6 @@ class Cites:
     def citations(self) -> list[Citation]:
         """The citations behind every marker handed out."""
         return [Citation(n=n, id=eid, quote=self.quotes.get(eid, "")) for eid, n in self.order.items()]
-
-
-def split_units(passages: Sequence[Passage]) -> list[Unit]:
-    """The quotable units of each passage (sentences, named lists, table rows), skipping tables of contents."""
-    return [
-        Unit(q.text, i, q.quote)
-        for i, p in enumerate(passages)
-        if not NAVIGATION.match(p.section.rsplit(">", 1)[-1].strip())
-        for q in quotable_units(p.text, p.section)
-    ]
-
-
-def _unit_rows(vectors: Sequence[Sequence[float]]) -> np.ndarray:
-    """The vectors as rows of length 1 (a zero vector stays zero, so its cosine with anything is 0)."""
-    m = np.asarray(vectors, dtype=np.float64)
-    norms = np.sqrt((m * m).sum(axis=1, keepdims=True))
-    return np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
-
-
-def _cosines(rows: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Cosine of every unit row with one unit vector."""
-    # Elementwise products, not a BLAS matrix product: OpenBLAS threads spin against ONNX Runtime's on 2 cores.
-    return (rows * v).sum(axis=1)
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """Units scored against the question, with their vectors for redundancy checks."""
-
-    units: list[Unit]
-    relevance: list[float]
-    vectors: list[list[float]]
-
-    @property
-    def best(self) -> float:
-        """Relevance of the best unit (0 when there are none)."""
-        return max(self.relevance, default=0.0)
-
-    @cached_property
-    def rows(self) -> np.ndarray:
-        """The unit vectors scaled to length 1, one row per unit."""
-        return _unit_rows(self.vectors)
-
-
-def rank(question: str, passages: Sequence[Passage], embedder: Embedder) -> Ranked:
-    """Every unit of the passages with its cosine similarity to the question."""
-    units = split_units(passages)
-    if not units:
-        return Ranked([], [], [])
-    q = embedder.query(question)
-    vectors = embedder.passages([u.text for u in units])
-    return Ranked(units, _cosines(_unit_rows(vectors), _unit_rows([q])[0]).tolist(), vectors)
-
-
-def document_places(passages: Sequence[Passage]) -> dict[str, int]:
-    """Each document's place (0 = first) in the order its passages first appear, which is search order."""
-    place: dict[str, int] = {}
-    for p in passages:
-        place.setdefault(p.source, len(place))
-    return place
-
-
-def with_source_prior(
-    ranked: Ranked, passages: Sequence[Passage], weight: float = SOURCE_PRIOR, lead: float = LEAD_BONUS
-) -> Ranked:
-    """The units with weight / (1 + their document's place) added, and `lead` more for the first document."""
-    place = document_places(passages)
-    relevance = []
-    for u, r in zip(ranked.units, ranked.relevance, strict=True):
-        at = place[passages[u.passage].source]
-        relevance.append(r + weight / (1 + at) + (lead if at == 0 else 0.0))
-    return Ranked(ranked.units, relevance, ranked.vectors)
-
-
-def mmr(ranked: Ranked, k: int, floor: float, seed: Sequence[int] = ()) -> list[int]:
-    """Up to k unit indexes by maximal marginal relevance after the seed ones, none below floor, no near-duplicates."""
-    chosen: list[int] = list(seed)
-    near: dict[int, np.ndarray] = {}  # cosines of each chosen unit with every unit
-
-    def sim(i: int, j: int) -> float:
-        if j not in near:
-            near[j] = _cosines(ranked.rows, ranked.rows[j])
-        return float(near[j][i])
-
-    candidates = [i for i, r in enumerate(ranked.relevance) if r >= floor and i not in chosen]
-    while candidates and len(chosen) < k:
-
-        def score(i: int) -> float:
-            redundancy = max((sim(i, j) for j in chosen), default=0.0)
-            return MMR_LAMBDA * ranked.relevance[i] - (1 - MMR_LAMBDA) * redundancy
-
-        best = max(candidates, key=score)
-        candidates.remove(best)
-        if all(sim(best, j) < NEAR_DUPLICATE for j in chosen):
-            chosen.append(best)
-    return chosen
-
-
-def with_openings(ranked: Ranked, chosen: Sequence[int], allowed: Sequence[bool] | None = None) -> list[int]:
-    """The chosen units, each led by the first (allowed) unit of its passage, which says what the passage is about."""
-    # "Complexity: beginner. Good first AI engineering project." names the project only under its section's
-    # opening sentence. Eval key facts, guide answers: dev 0.767 -> 0.784, test 0.720 -> 0.728; beside figures
-    # as well: 0.790 and 0.731 (an opening only before sentences of <= 8 or 16 words: dev 0.769, 0.781).
-    first: dict[int, int] = {}
-    for i, u in enumerate(ranked.units):
-        first.setdefault(u.passage, i)
-    out: list[int] = []
-    for i in chosen:
-        opening = first[ranked.units[i].passage]
-        if opening not in chosen and opening not in out and (allowed is None or allowed[opening]):
-            out.append(opening)
-        out.append(i)
-    return out
-
-
-def only(ranked: Ranked, keep: Sequence[bool]) -> Ranked:
-    """The same units, with those not kept scored below anything an answer quotes."""
-    relevance = [r if k else DROPPED for r, k in zip(ranked.relevance, keep, strict=True)]
-    return Ranked(ranked.units, relevance, ranked.vectors)
-
-
-def best_of(ranked: Ranked, passages: Sequence[Passage], source: str, k: int) -> list[int]:
-    """The k most relevant units from one document."""
-    own = [i for i, u in enumerate(ranked.units) if passages[u.passage].source == source]
-    return sorted(own, key=lambda i: -ranked.relevance[i])[:k]
 
 
 def passage_sections(
