@@ -17,7 +17,8 @@ from assistant.core.sentences import quotable_units
 # search results), and a bonus for the first document. The search ranking (dense, BM25 and titles
 # fused) knows better than one sentence's cosine which document answers: it put an expected document
 # first for 78% of the eval's guide questions, the best single sentence for 50%. Guide-only answers
-# go further and quote the first document alone (`offline.OfflineResponder.answer`).
+# go further and quote the first document, plus one sentence found elsewhere only when it is clearly
+# better (`offline.OfflineResponder.answer`, `clearly_better`).
 SOURCE_PRIOR = 0.5
 LEAD_BONUS = 0.1
 MMR_LAMBDA = 0.7
