@@ -111,8 +111,15 @@ def _rows(report: EvalReport) -> dict[str, list[list[str]]]:
         tables["Dev and test side by side (tune on dev, report test)"] = [head, *rows]
     if report.routing:
         labels = list(report.routing[0].by_label)
-        tables["Routing suite (evals/routing.yaml)"] = [["split", "n", "exact", *labels]] + [
-            [r.split, str(r.n), _f(r.exact), *(f"{_f(r.by_label[lb])} ({r.counts[lb]})" for lb in labels)] for r in report.routing
+        tables["Routing suite (evals/routing.yaml)"] = [["split", "n", "exact", *labels, "measure"]] + [
+            [
+                r.split,
+                str(r.n),
+                _f(r.exact),
+                *(f"{_f(r.by_label[lb])} ({r.counts[lb]})" for lb in labels),
+                f"{_f(r.measure)} ({r.measured})",
+            ]
+            for r in report.routing
         ]
     tables["Gates"] = [["gate", "value", "threshold", "result"]] + [
         [g.name, _f(g.value), f"{g.op} {g.threshold:g}", _gate_mark(g)] for g in report.gates

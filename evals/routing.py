@@ -19,6 +19,7 @@ from assistant.offline.gazetteer import Gazetteer
 from assistant.offline.intent import detect
 from assistant.offline.router import DECLINE, Router, ToolName
 from assistant.vocab.skills import Taxonomy
+from assistant.vocab.terms import Measure
 from evals.dataset import EVALS_DIR, Split
 
 ROUTING = EVALS_DIR / "routing.yaml"
@@ -34,12 +35,15 @@ class RoutingCase(BaseModel):
     question: str
     tools: list[ToolName] = []
     decline: bool = False
+    measure: Measure | None = None  # for a figures question: the figure a careful analyst computes first
     split: Split
 
     @model_validator(mode="after")
     def _one_answer(self) -> RoutingCase:
         if bool(self.tools) == self.decline:
             raise ValueError(f"{self.question!r}: give either tools or decline: true")
+        if self.measure and "market_stats" not in self.tools:
+            raise ValueError(f"{self.question!r}: a measure is given only with market_stats")
         return self
 
     @property
@@ -57,6 +61,8 @@ class RoutedCase(BaseModel):
     chosen: list[str]
     right: dict[str, bool]
     scores: dict[str, float]
+    measure: Measure | None = None  # expected
+    measured: Measure | None = None  # chosen, when the model computes figures
 
 
 class RoutingScore(BaseModel):
@@ -67,6 +73,8 @@ class RoutingScore(BaseModel):
     exact: float
     by_label: dict[str, float]
     counts: dict[str, int]
+    measure: float = 0.0  # the share of figures questions routed to figures that compute the expected measure
+    measured: int = 0  # how many such questions
 
 
 def load_routing(path: Path = ROUTING) -> list[RoutingCase]:
@@ -97,6 +105,8 @@ def route_cases(
                 chosen=sorted(chosen),
                 right=right,
                 scores={k: round(v, 3) for k, v in intent.route.scores.items()},
+                measure=case.measure,
+                measured=intent.measure,
             )
         )
     return out
@@ -111,4 +121,8 @@ def score(routed: Sequence[RoutedCase], split: Split) -> RoutingScore:
         counts[label] = len(marks)
         by_label[label] = sum(marks) / len(marks) if marks else 0.0
     exact = sum(all(r.right.values()) for r in rows) / len(rows) if rows else 0.0
-    return RoutingScore(split=split, n=len(rows), exact=exact, by_label=by_label, counts=counts)
+    figures = [r for r in rows if r.measure and r.measured]
+    measure = sum(r.measure == r.measured for r in figures) / len(figures) if figures else 0.0
+    return RoutingScore(
+        split=split, n=len(rows), exact=exact, by_label=by_label, counts=counts, measure=measure, measured=len(figures)
+    )

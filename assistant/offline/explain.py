@@ -42,6 +42,7 @@ class Explanation:
             "declined": route.decline,
             "leans_off_topic": route.leans_off_topic,
             "scores": {k: round(v, 3) for k, v in route.scores.items()},
+            "measures": {k: round(v, 3) for k, v in route.measures.items()},
             "text": self.intent.text,
             "mended": [{"typed": a, "searched": b} for a, b in self.mended],
             "asks": [{"text": t, "route": r} for t, r in self.asks],
@@ -74,5 +75,7 @@ def explain(services: Services, question: str, earlier: list[str] | None = None,
     if s.remote:
         slots.append(("work_type", "Remote", "named in the question"))
     if intent.measure:
-        slots.append(("measure", intent.measure + (f" ({intent.category})" if intent.category else ""), "question wording"))
+        meant = sorted(intent.route.measures.items(), key=lambda kv: -kv[1])[:3]
+        how = "meaning: " + ", ".join(f"{k} {v:.2f}" for k, v in meant) if meant else "default"
+        slots.append(("measure", intent.measure + (f" ({intent.category})" if intent.category else ""), how))
     return Explanation(intent, parts, slots, speller_for(services.store).mends(intent.text))

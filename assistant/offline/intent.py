@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.offline.gazetteer import Gazetteer
 from assistant.offline.router import Route, Router, ToolName
-from assistant.offline.slots import AI_TYPES, NOT_NAMES, PLACE, Slots, find_slots
+from assistant.offline.slots import AI_TYPES, LEVELS, NOT_NAMES, PLACE, WORK_TYPES, Slots, find_slots
+from assistant.offline.tuning import MEANT_AT
 from assistant.vocab.skill_words import SkillWords, skill_words
 from assistant.vocab.skills import Taxonomy
 from assistant.vocab.terms import Measure
@@ -23,16 +25,10 @@ TOOL_KINDS: dict[ToolName, Kind] = {
 }
 
 _I = re.IGNORECASE
-PAY_WORDS = re.compile(r"\b(salary|salaries|pay|paid|earn\w*|compensation|comp|money|wages?)\b|how much do [\w\s-]+ make", _I)
-COMPARE_WORDS = re.compile(r"\b(compare|compared|versus|vs\.?|more (in demand|common|often) (in|than|among))\b", _I)
-CO_WORDS = re.compile(r"\b(together with|alongside|along with|paired with|combined with|co-?occur\w*)\b", _I)
 SKILL_WORDS = re.compile(
     r"\b(skills?|tools?|technolog\w*|stack|frameworks?|librar\w+|languages?|databases?|clouds?|platforms?|vector (db|store)s?)\b",
     _I,
 )
-# Asking which one: "which vector db", "top cloud providers", "the most popular tracker" (not "how many").
-CHOICE_WORDS = re.compile(r"\b(which|top|leading|popular|rank(s|ed|ing)?|favou?rite|best|preferred|dominant)\b", _I)
-COMPANY_WORDS = re.compile(r"\b(companies|employers|who posts?|posted the most)\b", _I)
 FOLLOW_UP = re.compile(r"^\s*(and|so|then|also|now|what about|how about|same for|what if)\b", _I)
 ANAPHORA = re.compile(r"\b(that|they|them|it|those|these|this|there|my)\b", _I)
 
@@ -64,28 +60,45 @@ class Intent:
         return self.route.decline
 
 
-def measurable(text: str, slots: Slots) -> bool:
-    """Whether the postings' figures can answer: the question names a skill or a kind of skill, pay, employers, or a
-    segment of the postings to count (a place, a level, remote work)."""
+def measurable(text: str, slots: Slots, meant: Mapping[str, float]) -> bool:
+    """Whether the postings' figures can answer: the question names a skill or a kind of skill, or a segment of the
+    postings to count (a place, a level, remote work), or it means pay or employers, which need neither."""
     segment = slots.city or slots.country or slots.company or slots.level or slots.ai_type or slots.remote
     named = slots.skills or slots.sets
-    return bool(segment or named or PAY_WORDS.search(text) or COMPANY_WORDS.search(text) or SKILL_WORDS.search(text))
+    unsliced = max(meant.get("pay", 0.0), meant.get("top_companies", 0.0)) >= MEANT_AT
+    return bool(segment or named or unsliced or SKILL_WORDS.search(text))
 
 
-def _measure(text: str, slots: Slots, words: SkillWords) -> tuple[Measure, str | None]:
-    if PAY_WORDS.search(text):
-        return "pay", None
-    if CO_WORDS.search(text) and slots.skills:
-        return "co_occurrence", None
-    if COMPARE_WORDS.search(text) and (slots.ai_type or slots.city):
-        return "compare", None
+def _measure(text: str, slots: Slots, words: SkillWords, meant: Mapping[str, float]) -> tuple[Measure, str | None]:
+    """The figure asked for: of the measures the slots allow, the one the question's meaning scores highest; a skill
+    category for a plain ranking."""
+    # Pay and employers need no skill or segment named, so they are computed only when meant; of the rest the slots
+    # allow (a share needs a skill in the taxonomy), the likeliest, with a share of the skills named, else a ranking,
+    # as the default when nothing scores.
+    default: Measure = "skill_share" if slots.skills else "top_skills"
+    allowed = {m for m in _possible(text, slots) if m not in ("pay", "top_companies") or meant.get(m, 0.0) >= MEANT_AT}
+    measure = max(allowed, key=lambda m: (meant.get(m, 0.0), m == default))
+    if slots.groups and measure in ("skill_share", "top_skills"):
+        # A kind named: its own share when it is a skill too, beside its products ranked (plan.py); only the ranking
+        # when asked which one (the kind itself was dropped from the skills then).
+        measure = "skill_share" if slots.skills else "top_skills"
+    category = words.category(text) if measure == "top_skills" and not slots.groups else None
+    return measure, category
+
+
+def _only_ranked(meant: Mapping[str, float]) -> bool:
+    """Whether the question means a ranking and not a share: when both are likely, a kind gets both (plan.py)."""
+    return meant.get("top_skills", 0.0) >= MEANT_AT > meant.get("skill_share", 0.0)
+
+
+def _possible(text: str, slots: Slots) -> set[Measure]:
+    """The measures the slots allow: a share or what goes with it needs a named skill, a comparison two segments."""
+    possible: set[Measure] = {"top_skills", "pay", "top_companies"}
     if slots.skills:
-        return "skill_share", None
-    if slots.groups:
-        return "top_skills", None  # a ranking of the products of the kind or maker named
-    if COMPANY_WORDS.search(text):
-        return "top_companies", None
-    return "top_skills", words.category(text)
+        possible |= {"skill_share", "co_occurrence"}
+    if any(compare_sides(text, slots)):
+        possible.add("compare")
+    return possible
 
 
 def is_follow_up(text: str) -> bool:
@@ -128,22 +141,24 @@ def detect(question: str, earlier: list[str], taxonomy: Taxonomy, router: Router
         slots = _merge(slots, prev.slots)
     route = router.route(text)
     kinds = tuple(TOOL_KINDS[t] for t in route.tools) or ("general",)
-    if "figures" in kinds and not measurable(text, slots):
+    if "figures" in kinds and not measurable(text, slots, route.measures):
         # Figures count skills, employers and pay; a question about none of them is for the guides.
         kinds = tuple(k for k in kinds if k != "figures") or ("general",)
-    if "figures" in kinds and {"jobs", "gap"}.isdisjoint(kinds) and slots.groups and CHOICE_WORDS.search(question):
+    if "figures" in kinds and {"jobs", "gap"}.isdisjoint(kinds) and slots.groups and _only_ranked(route.measures):
         # "Which vector db...?" asks which product: the kind's products ranked, not how many want the kind at all.
         general = {g.same for g in slots.groups}
         slots = replace(slots, skills=tuple(s for s in slots.skills if s not in general))
-    measure, category = _measure(text, slots, skill_words(taxonomy)) if "figures" in kinds else (None, None)
+    measure, category = _measure(text, slots, skill_words(taxonomy), route.measures) if "figures" in kinds else (None, None)
     return Intent(kinds, text, slots, route, measure, category)
 
 
 def compare_sides(text: str, slots: Slots) -> tuple[dict[str, str], dict[str, str]]:
-    """The two segments a comparison names: two AI types or two places; else the one named versus all postings."""
-    types = sorted((m.start(), k) for k, p in AI_TYPES.items() for m in p.finditer(text))
-    if len({k for _, k in types}) >= 2:
-        return {"ai_type": types[0][1]}, {"ai_type": next(k for _, k in types if k != types[0][1])}
+    """The two segments a comparison names: two AI types, levels, work types or places; else the one named versus all
+    postings."""
+    for slot, patterns in (("ai_type", AI_TYPES), ("level", LEVELS), ("work_type", WORK_TYPES)):
+        named = sorted((m.start(), k) for k, p in patterns.items() for m in p.finditer(text))
+        if len({k for _, k in named}) >= 2:
+            return {slot: named[0][1]}, {slot: next(k for _, k in named if k != named[0][1])}
     places = [m.group(1) for m in PLACE.finditer(text) if m.group(1) not in NOT_NAMES]
     if len(places) >= 2:
         return {"city": places[0]}, {"city": places[1]}

@@ -1,9 +1,10 @@
 """Which tools a question needs, or none (off-topic), judged by meaning from a bank of labelled example questions.
 
 The bank (`examples.yaml`) holds several hundred career questions written in many registers, each
-with the tool(s) a careful person would call, and everyday questions to decline. None of them is in
-an eval file. A classifier learns from it at first use; `route` gives every tool's score, the tools
-chosen and whether to decline, so an answer can show how it was routed.
+with the tool(s) a careful person would call (and, for figures, the measure computed first), and
+everyday questions to decline. None of them is in an eval file. A classifier learns from it at first
+use; `route` gives every tool's score, the tools chosen, whether to decline and each measure's score,
+so an answer can show how it was routed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import contextlib
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -23,24 +25,29 @@ from assistant.core.embedding import Embedder
 from assistant.errors import ConfigError
 from assistant.offline.classifier import ClassifierTuning, TextClassifier
 from assistant.offline.tuning import CLAUSE_CLEAR_AT, CLAUSE_LEAD, CLAUSE_TOOL_AT, DECLINE_AT, DECLINE_LEAD, SECOND_TOOL_AT
+from assistant.vocab.terms import MEASURES, Measure
 
 ToolName = Literal["search_corpus", "market_stats", "find_jobs", "skill_gap"]
 TOOLS: tuple[ToolName, ...] = ("search_corpus", "market_stats", "find_jobs", "skill_gap")
 DECLINE = "decline"
 EXAMPLES = Path(__file__).with_name("examples.yaml")
+MEASURE_EXAMPLES = Path(__file__).with_name("measures.yaml")
 
 
 class Example(BaseModel):
-    """One labelled question: the tools to call, or decline."""
+    """One labelled question: the tools to call, or decline; for figures, the measure computed first."""
 
     q: str
     tools: list[ToolName] = []
     decline: bool = False
+    measure: Measure | None = None
 
     @model_validator(mode="after")
     def _one_label(self) -> Example:
         if bool(self.tools) == self.decline:
             raise ValueError(f"{self.q!r}: give either tools or decline: true")
+        if self.measure and "market_stats" not in self.tools:
+            raise ValueError(f"{self.q!r}: a measure is given only with market_stats")
         return self
 
     @property
@@ -51,11 +58,13 @@ class Example(BaseModel):
 
 @dataclass(frozen=True)
 class Route:
-    """How a question was routed: each label's score, the tools chosen (best first), and whether to decline."""
+    """How a question was routed: each label's score, the tools chosen (best first), whether to decline, and each
+    measure's score (which figure a figures question asks for)."""
 
     scores: dict[str, float]
     tools: tuple[ToolName, ...]
     decline: bool
+    measures: dict[str, float] = field(default_factory=dict)
 
     @property
     def leans_off_topic(self) -> bool:
@@ -83,28 +92,39 @@ class Scorer(Protocol):
 
 
 class Router:
-    """Routes questions with a classifier trained on the example bank."""
+    """Routes questions with a classifier trained on the example bank; a second one reads which figure is asked for."""
 
-    def __init__(self, classifier: Scorer) -> None:
-        self.classifier = classifier
+    def __init__(self, classifier: Scorer, measures: Scorer | None = None) -> None:
+        self.classifier, self.measures = classifier, measures
 
     @classmethod
-    def build(cls, embedder: Embedder, cache_dir: Path | None = None, examples: Path = EXAMPLES) -> Router:
-        """Trained on the bank; with a cache dir, trained once and kept there for this bank, model and tuning."""
+    def build(
+        cls, embedder: Embedder, cache_dir: Path | None = None, examples: Path = EXAMPLES, measures: Path = MEASURE_EXAMPLES
+    ) -> Router:
+        """Trained on the banks; with a cache dir, trained once and kept there for these banks, model and tuning."""
         tuning = ClassifierTuning()
-        key = hashlib.sha256(examples.read_bytes() + f"{embedder.name}|{tuning}".encode()).hexdigest()[:16]
-        cached = cache_dir / f"router-{key}.npz" if cache_dir else None
-        if cached is not None and cached.exists():
-            with contextlib.suppress(OSError, ValueError, KeyError):
-                return cls(TextClassifier.load(cached, embedder, tuning))
-        bank = load_examples(examples)
-        names = [*TOOLS, DECLINE]
-        classifier = TextClassifier.train(embedder, [e.q for e in bank], [e.labels for e in bank], names, tuning)
-        if cached is not None:
-            with contextlib.suppress(OSError):  # a read-only data dir only costs the next process a retrain
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                classifier.save(cached)
-        return cls(classifier)
+
+        def tools() -> TextClassifier:
+            bank = load_examples(examples)
+            return TextClassifier.train(embedder, [e.q for e in bank], [e.labels for e in bank], [*TOOLS, DECLINE], tuning)
+
+        def figures() -> TextClassifier:
+            # Which figure, given that figures are asked for: the bank's figures questions and those written for it.
+            asked: list[tuple[str, set[str]]] = [
+                (e.q, {e.measure}) for e in [*load_examples(examples), *load_examples(measures)] if e.measure
+            ]
+            return TextClassifier.train(embedder, [q for q, _ in asked], [m for _, m in asked], MEASURES, tuning)
+
+        return cls(
+            _trained(tools, cache_dir / "router" if cache_dir else None, examples.read_bytes(), embedder, tuning),
+            _trained(
+                figures,
+                cache_dir / "measures" if cache_dir else None,
+                examples.read_bytes() + measures.read_bytes(),
+                embedder,
+                tuning,
+            ),
+        )
 
     def route(self, question: str) -> Route:
         """The tools for a question, or decline when that scores highest and high, or far ahead of a structured tool.
@@ -127,7 +147,25 @@ class Router:
             its_tool = max(TOOLS, key=lambda t: part[t])
             if _confident(part, its_tool) and its_tool not in chosen:
                 chosen.append(its_tool)
-        return Route(scores, tuple(chosen), False)
+        measures = self.measures.scores(question) if self.measures and "market_stats" in chosen else {}
+        return Route(scores, tuple(chosen), False, measures)
+
+
+def _trained(
+    train: Callable[[], TextClassifier], stem: Path | None, data: bytes, embedder: Embedder, tuning: ClassifierTuning
+) -> TextClassifier:
+    """A classifier trained once per bank, model and tuning: kept beside `stem` (a cache path without its key)."""
+    key = hashlib.sha256(data + f"{embedder.name}|{tuning}".encode()).hexdigest()[:16]
+    cached = stem.with_name(f"{stem.name}-{key}.npz") if stem else None
+    if cached is not None and cached.exists():
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            return TextClassifier.load(cached, embedder, tuning)
+    classifier = train()
+    if cached is not None:
+        with contextlib.suppress(OSError):  # a read-only data dir only costs the next process a retrain
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            classifier.save(cached)
+    return classifier
 
 
 def _confident(scores: dict[str, float], label: str) -> bool:

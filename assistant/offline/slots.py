@@ -24,6 +24,12 @@ LEVELS = {
     "Mid": re.compile(r"\bmid[- ]level\b", _I),
 }
 REMOTE = re.compile(r"\bremote\b", _I)
+# The postings' work types, as a question may set two of them side by side ("remote vs onsite").
+WORK_TYPES = {
+    "Remote": REMOTE,
+    "Hybrid": re.compile(r"\bhybrid\b", _I),
+    "In-Office": re.compile(r"\b(on-?site|in[- ]office|office[- ]based|in the office|in person)\b", _I),
+}
 # "in Berlin", "in New York": a capitalised place after a preposition.
 PLACE = re.compile(r"\b(?:in|near|around|based in)\s+((?:[A-Z][\w'-]+|[A-Z]{2,})(?:\s+[A-Z][\w'-]+)*)")
 # Capitalised names that are not companies even when they look like one.
@@ -73,8 +79,11 @@ NOT_NAMES = {
     "Please",
     "Tell",
 }
-# A vendor that is also a skill ("Anthropic" = Claude) names the company in "is Anthropic hiring".
-VENDOR_AS_COMPANY = re.compile(r"\b(?:[Ii]s|[Dd]oes|at|from|for)\s+([A-Z][\w.-]*(?:\s+AI)?)\s+(?:hiring|have|has|hire)\b")
+# A vendor that is also a skill ("Anthropic" = Claude) names the company in "is Anthropic hiring" and "the loop at Anthropic".
+VENDOR_AS_COMPANY = re.compile(
+    r"\b(?:(?:[Ii]s|[Dd]oes|at|from|for)\s+([A-Z][\w.-]*(?:\s+AI)?)\s+(?:hiring|have|has|hire)\b"
+    r"|\bat\s+([A-Z][\w.-]*(?:\s+AI)?)(?!['’]s)\b)"
+)
 NAME = re.compile(r"\b[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*)*")
 BACKGROUND_WORDS = {r.id: r.pattern for r in ROLES if r.pattern}
 
@@ -130,6 +139,8 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
     skills = tuple(dict.fromkeys(name for _, name in named))
     spans += [("skills", text[m.start : m.end]) for m in mentions] + [("skills", s.written) for s in sets]
     taken = {m.text.casefold() for m in mentions} | {key(w) for s in sets for w in s.written.split()}
+    # A word read as a segment is not also an employer ("any remote junior positions": not the company Junior).
+    taken |= {key(m.group(0)) for p in (*AI_TYPES.values(), *LEVELS.values(), REMOTE) for m in p.finditer(text)}
     if places is not None:
         readings = tuple(places.find(text, skip=taken, companies_in_lower_case=lower_case_employers))
         picked = {slot: next((f for f in readings if f.slot == slot), None) for slot in ("city", "country", "company")}
@@ -138,10 +149,12 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
     else:
         readings, country = (), None
         city, company = _capitalised_names(text, taxonomy, taken, spans)
-    if company is None and (m := VENDOR_AS_COMPANY.search(text)):
-        company = m.group(1)
+    if company is None and (m := VENDOR_AS_COMPANY.search(text)) and (vendor := m.group(1) or m.group(2)) not in NOT_NAMES:
+        company = vendor
         spans.append(("company", company))
-        skills = tuple(s for s in skills if s != taxonomy.normalise(company))
+        by_maker = {x.skills[0] for x in sets if len(x.skills) == 1 and key(x.written) == key(company)}
+        skills = tuple(s for s in skills if s != taxonomy.normalise(company) and s not in by_maker)
+        sets = [x for x in sets if key(x.written) != key(company)]
     ai_type = next((k for k, p in AI_TYPES.items() if p.search(text)), None)
     level = next((k for k, p in LEVELS.items() if p.search(text)), None)
     remote = bool(REMOTE.search(text))

@@ -35,6 +35,12 @@ CLAUSE_LEAD = 4.0
 # agreed (declines 0.912 -> 0.925, no in-scope question lost). Answers with figures are not affected.
 LEANS_OFF_TOPIC_BELOW = 0.47
 
+# A measure is meant when the measure classifier gives it at least this probability (the logistic model's own
+# decision point, not tuned); when none is, the skills named get their share, else the top skills are ranked.
+# Pay or employers need no skill or segment named to be computed; a kind of tool named gets only its products
+# ranked when a ranking is meant and its share is not.
+MEANT_AT = 0.5
+
 # The skill gap is computed from the skills a question states once it names this many; a role named
 # beside them only picks the learning path ("Python and Postgres" is not the whole backend preset).
 STATED_SKILLS = 2

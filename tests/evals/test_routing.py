@@ -34,6 +34,22 @@ def test_score_counts_each_label_over_the_questions_that_need_it() -> None:
     assert result.counts == {"search_corpus": 0, "market_stats": 2, "find_jobs": 1, "skill_gap": 0, "decline": 1}
 
 
+def test_the_measure_is_scored_over_figures_questions_routed_to_figures() -> None:
+    with pytest.raises(ValidationError, match="only with market_stats"):
+        RoutingCase(question="q?", tools=["find_jobs"], measure="pay", split="dev")
+    routed = [
+        _routed(["market_stats"], ["market_stats"], {"market_stats": True}).model_copy(
+            update={"measure": "pay", "measured": "pay"}
+        ),
+        _routed(["market_stats"], ["market_stats"], {"market_stats": True}).model_copy(
+            update={"measure": "pay", "measured": "top_skills"}
+        ),
+        _routed(["market_stats"], ["search_corpus"], {"market_stats": False}).model_copy(update={"measure": "pay"}),
+    ]
+    result = score(routed, "test")
+    assert (result.measure, result.measured) == (0.5, 2)
+
+
 def test_an_extra_search_is_fine_but_another_tool_is_not(router: Router) -> None:
     cases = [
         RoutingCase(question="How many postings list Kubernetes?", tools=["market_stats"], split="dev"),

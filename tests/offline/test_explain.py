@@ -37,3 +37,10 @@ def test_a_question_leaning_off_topic_says_so(tiny: Services, fixed_router: Call
     assert any(line.startswith("leans off-topic: ") for line in leaning.lines())
     plain = explain(tiny, "any tips?", router=fixed_router(search_corpus=0.3, decline=0.2))
     assert plain.to_json()["leans_off_topic"] is False
+
+
+def test_the_measure_is_explained_by_its_scores(tiny: Services, router: Router) -> None:
+    data = explain(tiny, "what's the going rate for AI engineers these days?", router=router).to_json()
+    measure = next(s for s in data["slots"] if s["slot"] == "measure")  # type: ignore[attr-defined, union-attr]
+    assert measure["value"] == "pay" and measure["from"].startswith("meaning: pay ")  # type: ignore[index]
+    assert data["measures"]["pay"] >= 0.5  # type: ignore[index]

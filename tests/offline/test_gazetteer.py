@@ -161,3 +161,14 @@ def test_the_world_is_read_only_when_a_question_writes_an_unlisted_name_as_a_pla
     assert [f.value for f in places.find("and in Zurich?")] == ["Zürich"]
     places.find("or in Reading?")
     assert calls == [1]
+
+
+def test_a_segment_word_is_not_also_an_employer() -> None:
+    places = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=["Junior", "Remote", "Stripe"])
+    slots = find_slots("any remote junior positions?", TAX, places)
+    assert (slots.company, slots.level, slots.remote) == (None, "Junior", True)
+
+
+def test_a_vendor_after_at_is_the_employer_not_its_product() -> None:
+    slots = find_slots("what's the interview loop like at Anthropic", TAX, PLACES)
+    assert (slots.company, slots.skills, slots.sets) == ("Anthropic", (), ())

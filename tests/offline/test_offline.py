@@ -12,10 +12,11 @@ from assistant.agent.build import career_agent
 from assistant.ask import AskResult, ask, ask_stream
 from assistant.market import stats as market
 from assistant.market.filters import MarketFilter
-from assistant.offline.intent import detect
+from assistant.offline.intent import compare_sides, detect
 from assistant.offline.model import DECLINE, offline_model, on_subject
 from assistant.offline.plan import GUIDE_TYPES, plan
 from assistant.offline.router import Router
+from assistant.offline.slots import find_slots
 from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.services import Services
 from assistant.vocab.skills import Taxonomy
@@ -43,6 +44,21 @@ TAX = Taxonomy.load()
 def test_intent_of_representative_questions(question: str, kind: str, measure: str | None, router: Router) -> None:
     intent = detect(question, [], TAX, router)
     assert (intent.kind, intent.measure) == (kind, measure)
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        (
+            "Is RAG more in demand in AI-first roles than in AI-support roles?",
+            ({"ai_type": "ai-first"}, {"ai_type": "ai-support"}),
+        ),
+        ("senior vs junior listings: which skills differ?", ({"level": "Senior"}, {"level": "Junior"})),
+        ("are remote AI jobs more senior than onsite ones?", ({"work_type": "Remote"}, {"work_type": "In-Office"})),
+    ],
+)
+def test_a_comparison_reads_its_two_segments(question: str, sides: tuple[dict[str, str], dict[str, str]]) -> None:
+    assert compare_sides(question, find_slots(question, TAX)) == sides
 
 
 def test_follow_up_keeps_the_intent_and_swaps_the_background(router: Router) -> None:

@@ -13,7 +13,10 @@ import yaml
 from assistant.core.embedding import FastEmbedder
 from assistant.errors import ConfigError
 from assistant.offline.classifier import ClassifierTuning, TextClassifier, Vocabulary, words
-from assistant.offline.router import EXAMPLES, Router, clauses, load_examples
+from assistant.offline.gazetteer import Gazetteer
+from assistant.offline.intent import detect
+from assistant.offline.router import EXAMPLES, MEASURE_EXAMPLES, Example, Router, clauses, load_examples
+from assistant.vocab.skills import Taxonomy
 from evals.dataset import load_ground_truth
 from evals.routing import LABELS, load_routing
 
@@ -29,8 +32,12 @@ def test_the_bank_has_every_label_in_many_examples() -> None:
     assert sum(len(e.labels) > 1 for e in bank) >= 20
 
 
+def _banks() -> list[str]:
+    return [e.q for e in load_examples()] + [e.q for e in load_examples(MEASURE_EXAMPLES)]
+
+
 def test_no_eval_question_is_in_the_bank() -> None:
-    bank = {_folded(e.q) for e in load_examples()}
+    bank = {_folded(q) for q in _banks()}
     evals = {_folded(c.question) for c in load_routing()} | {_folded(c.question) for c in load_ground_truth()}
     assert not bank & evals
 
@@ -41,7 +48,7 @@ NEAR_DUPLICATE = 0.92
 
 
 def test_no_bank_question_is_a_near_copy_of_an_eval_question(real_embedder: FastEmbedder) -> None:
-    bank = [e.q for e in load_examples()]
+    bank = _banks()
     evals = [c.question for c in load_routing()] + [c.question for c in load_ground_truth()]
     similarity = np.array(real_embedder.queries(bank)) @ np.array(real_embedder.queries(evals)).T
     i, j = np.unravel_index(int(similarity.argmax()), similarity.shape)
@@ -190,7 +197,45 @@ def test_decline_far_ahead_of_a_structured_tool_declines(
     assert route.leans_off_topic is not declined
 
 
+def test_a_measure_is_given_only_with_figures_and_the_measures_bank_gives_one_each() -> None:
+    with pytest.raises(ValueError, match="only with market_stats"):
+        Example(q="How do interviews go?", tools=["search_corpus"], measure="pay")
+    measures = load_examples(MEASURE_EXAMPLES)
+    assert len(measures) >= 100 and all(e.measure for e in measures)
+    assert {e.measure for e in measures} == {"pay", "skill_share", "top_skills", "co_occurrence", "compare", "top_companies"}
+
+
+TAX = Taxonomy.load()
+PLACES = Gazetteer(cities=["Berlin", "London", "Seattle"], countries=["DEU"], companies=["Stripe"])
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("what does a staff AI engineer pull in per year in Seattle?", "pay"),  # pay with no pay word
+        ("which firms have the most AI openings listed right now", "top_companies"),
+        ("what usually gets listed next to dbt in these ads", "co_occurrence"),
+        ("how many of the ads ask for Kubernetes", "skill_share"),
+    ],
+)
+def test_the_figure_asked_for_is_read_from_the_meaning(router: Router, question: str, measure: str) -> None:
+    intent = detect(question, [], TAX, router, PLACES)
+    assert "market_stats" in intent.tools
+    assert intent.measure == measure
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [("how many of the ads ask for Kubernetes", "skill_share"), ("how many AI postings are there in Berlin", "top_skills")],
+)
+def test_unsure_of_the_measure_a_named_skill_gets_its_share_else_skills_are_ranked(
+    fixed_router: Callable[..., Router], question: str, measure: str
+) -> None:
+    intent = detect(question, [], TAX, fixed_router(market_stats=0.9), PLACES)
+    assert (intent.route.measures, intent.measure) == ({}, measure)
+
+
 def test_router_is_kept_in_its_cache_dir(real_embedder: object, tmp_path: Path) -> None:
     Router.build(real_embedder, tmp_path)  # type: ignore[arg-type]
-    assert [p.name.startswith("router-") for p in tmp_path.iterdir()] == [True]
+    assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == ["measures", "router"]
     assert EXAMPLES.exists()
