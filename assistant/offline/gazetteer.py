@@ -194,7 +194,8 @@ class Gazetteer:
 
 def _written_as_place(text: str, tokens: list[re.Match[str]], i: int, n: int) -> Literal["capitalised", "lower case", None]:
     """How a span after a word that leads to a place is written as a name: capitalised, or in a question without capitals."""
-    if i == 0 or tokens[i - 1].group(0).casefold() not in _PLACE_BEFORE:
+    before = i - 1 if i >= 2 and tokens[i - 1].group(0).casefold() == "the" else i  # "in the Bay Area"
+    if before == 0 or tokens[before - 1].group(0).casefold() not in _PLACE_BEFORE:
         return None
     written = [t.group(0) for t in tokens[i : i + n]]
     if all(w[:1].isupper() for w in written):

@@ -16,6 +16,12 @@ from typing import Literal
 CITY_POPULATION = 200_000
 # Other-language names ("München", "Zürich") only for cities this large: smaller ones carry odd spellings.
 OTHER_NAMES_POPULATION = 500_000
+# Short and metro-area names GeoNames lacks for large cities people look for work in: a question asking for "jobs in
+# SF" or "the Bay Area" is about San Francisco (which the postings may lack).
+METRO_NAMES: dict[str, tuple[str, ...]] = {
+    "San Francisco": ("SF", "S.F.", "San Fran", "Bay Area", "SF Bay Area", "Silicon Valley"),
+    "Washington": ("DC", "D.C.", "Washington DC", "Washington D.C."),
+}
 _LATIN_NAME = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ'’-]+(?: [A-ZÀ-Þ][a-zà-ÿ'’-]+){0,2}")
 
 
@@ -43,7 +49,7 @@ def world_names(
         population = int(city["population"])
         if population < city_population:
             break
-        own = {city["name"], _plain(city["name"])}
+        own = {city["name"], _plain(city["name"]), *METRO_NAMES.get(city["name"], ())}
         out += [WorldName("city", city["name"], n, population) for n in sorted(own)]
         if population >= other_names_population:
             others = {n for n in city["alternatenames"] if _LATIN_NAME.fullmatch(n) and len(n) >= 4} - own

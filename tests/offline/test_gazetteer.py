@@ -172,3 +172,11 @@ def test_a_segment_word_is_not_also_an_employer() -> None:
 def test_a_vendor_after_at_is_the_employer_not_its_product() -> None:
     slots = find_slots("what's the interview loop like at Anthropic", TAX, PLACES)
     assert (slots.company, slots.skills, slots.sets) == ("Anthropic", (), ())
+
+
+@pytest.mark.parametrize(
+    "question", ["jobs in SF for prompt engineers", "openings in the Bay Area", "AI roles in Silicon Valley"]
+)
+def test_a_metro_or_short_name_geonames_lacks_is_its_city(question: str) -> None:
+    places = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=[], world=world_names)
+    assert [(f.slot, f.value, f.how) for f in places.find(question)] == [("city", "San Francisco", "not in the postings")]
