@@ -87,8 +87,8 @@ def _measure(text: str, slots: Slots, words: SkillWords, meant: Mapping[str, flo
 
 
 def _only_ranked(meant: Mapping[str, float]) -> bool:
-    """Whether the question means a ranking and not a share: when both are likely, a kind gets both (plan.py)."""
-    return meant.get("top_skills", 0.0) >= MEANT_AT > meant.get("skill_share", 0.0)
+    """Whether the question means a ranking and not a share: when a share is likely too, a kind gets both (plan.py)."""
+    return bool(meant) and max(meant, key=meant.__getitem__) == "top_skills" and meant.get("skill_share", 0.0) < MEANT_AT
 
 
 def _possible(text: str, slots: Slots) -> set[Measure]:

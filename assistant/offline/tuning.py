@@ -36,9 +36,9 @@ CLAUSE_LEAD = 4.0
 LEANS_OFF_TOPIC_BELOW = 0.47
 
 # A measure is meant when the measure classifier gives it at least this probability (the logistic model's own
-# decision point, not tuned); when none is, the skills named get their share, else the top skills are ranked.
-# Pay or employers need no skill or segment named to be computed; a kind of tool named gets only its products
-# ranked when a ranking is meant and its share is not.
+# decision point, not tuned). Pay and employers need no skill or segment named, so they are computed only when
+# meant (else the likeliest measure the slots allow); a kind of tool named gets only its products ranked when a
+# ranking scores highest and its share is not meant.
 MEANT_AT = 0.5
 
 # The skill gap is computed from the skills a question states once it names this many; a role named
