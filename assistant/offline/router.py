@@ -115,15 +115,10 @@ class Router:
             ]
             return TextClassifier.train(embedder, [q for q, _ in asked], [m for _, m in asked], MEASURES, tuning)
 
+        bank = examples.read_bytes()
         return cls(
-            _trained(tools, cache_dir / "router" if cache_dir else None, examples.read_bytes(), embedder, tuning),
-            _trained(
-                figures,
-                cache_dir / "measures" if cache_dir else None,
-                examples.read_bytes() + measures.read_bytes(),
-                embedder,
-                tuning,
-            ),
+            _trained(tools, cache_dir / "router" if cache_dir else None, bank, embedder, tuning),
+            _trained(figures, cache_dir / "measures" if cache_dir else None, bank + measures.read_bytes(), embedder, tuning),
         )
 
     def route(self, question: str) -> Route:

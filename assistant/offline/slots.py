@@ -140,7 +140,8 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
     spans += [("skills", text[m.start : m.end]) for m in mentions] + [("skills", s.written) for s in sets]
     taken = {m.text.casefold() for m in mentions} | {key(w) for s in sets for w in s.written.split()}
     # A word read as a segment is not also an employer ("any remote junior positions": not the company Junior).
-    taken |= {key(m.group(0)) for p in (*AI_TYPES.values(), *LEVELS.values(), REMOTE) for m in p.finditer(text)}
+    segments = [(k, m) for p in (AI_TYPES, LEVELS, WORK_TYPES) for k, pattern in p.items() for m in pattern.finditer(text)]
+    taken |= {key(m.group(0)) for _, m in segments}
     if places is not None:
         readings = tuple(places.find(text, skip=taken, companies_in_lower_case=lower_case_employers))
         picked = {slot: next((f for f in readings if f.slot == slot), None) for slot in ("city", "country", "company")}
@@ -155,9 +156,9 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
         by_maker = {x.skills[0] for x in sets if len(x.skills) == 1 and key(x.written) == key(company)}
         skills = tuple(s for s in skills if s != taxonomy.normalise(company) and s not in by_maker)
         sets = [x for x in sets if key(x.written) != key(company)]
-    ai_type = next((k for k, p in AI_TYPES.items() if p.search(text)), None)
-    level = next((k for k, p in LEVELS.items() if p.search(text)), None)
-    remote = bool(REMOTE.search(text))
+    ai_type = next((k for k, _ in segments if k in AI_TYPES), None)
+    level = next((k for k, _ in segments if k in LEVELS), None)
+    remote = any(k == "Remote" for k, _ in segments)
     return Slots(background, skills, city, company, ai_type, level, remote, tuple(spans), country, readings, tuple(sets))
 
 

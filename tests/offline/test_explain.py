@@ -40,7 +40,8 @@ def test_a_question_leaning_off_topic_says_so(tiny: Services, fixed_router: Call
 
 
 def test_the_measure_is_explained_by_its_scores(tiny: Services, router: Router) -> None:
-    data = explain(tiny, "what's the going rate for AI engineers these days?", router=router).to_json()
-    measure = next(s for s in data["slots"] if s["slot"] == "measure")  # type: ignore[attr-defined, union-attr]
-    assert measure["value"] == "pay" and measure["from"].startswith("meaning: pay ")  # type: ignore[index]
-    assert data["measures"]["pay"] >= 0.5  # type: ignore[index]
+    got = explain(tiny, "what's the going rate for AI engineers these days?", router=router)
+    value, how = next((value, how) for slot, value, how in got.slots if slot == "measure")
+    assert value == "pay" and how.startswith("meaning: pay ")
+    assert got.intent.route.measures["pay"] >= 0.5
+    assert got.to_json()["measures"] == {k: round(v, 3) for k, v in got.intent.route.measures.items()}
