@@ -170,16 +170,19 @@ def _confident(scores: dict[str, float], label: str) -> bool:
     return high or (scores[label] >= CLAUSE_CLEAR_AT and scores[label] >= CLAUSE_LEAD * runner_up)
 
 
-# A question's separate asks: its sentences, and "..., and (plus, also, +, &) which/what/how ..." halves.
+# A question's separate asks: its asking sentences, and their "..., and (plus, also, +, &) which/what/how ..."
+# halves; a half before such a join asks too, even when terse ("any remote PyTorch jobs, and how common is it").
 _ASK_WORD = r"(?:what|which|who|how|is|are|do|does|can|could|should|would|where|show|list|give|tell)"
-_SPLIT = re.compile(rf"(?<=[?!.])\s+|;\s*|,?\s+(?:\band\b|\bplus\b|\balso\b|[+&])\s+(?={_ASK_WORD}\b)", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[?!.])\s+|;\s*")
+_JOIN = re.compile(rf",?\s+(?:\band\b|\bplus\b|\balso\b|[+&])\s+(?={_ASK_WORD}\b)", re.IGNORECASE)
 _ASKS = re.compile(rf"\b{_ASK_WORD}\b|\?", re.IGNORECASE)
 
 
 def clauses(question: str) -> list[str]:
     """The parts of a question that ask something on their own (three words or more)."""
-    parts = (p.strip() for p in _SPLIT.split(question))
-    return [p for p in parts if p and len(p.split()) >= 3 and _ASKS.search(p)]
+    sentences = (s.strip() for s in _SENTENCE.split(question))
+    halves = (h.strip() for s in sentences if s and _ASKS.search(s) for h in _JOIN.split(s))
+    return [h for h in halves if len(h.split()) >= 3]
 
 
 _lock = threading.Lock()

@@ -118,6 +118,12 @@ def test_clauses_are_the_separate_asks() -> None:
     assert clauses("Is Go wanted plus which teams list it?") == ["Is Go wanted", "which teams list it?"]
     # A "+" between two skills joins them: no ask follows it.
     assert clauses("Which employers need Snowflake + dbt for AI work?") == ["Which employers need Snowflake + dbt for AI work?"]
+    # A terse half before the join asks too; a sentence that asks nothing does not.
+    assert clauses("remote jobs asking for Rust, and how common is Rust overall?") == [
+        "remote jobs asking for Rust",
+        "how common is Rust overall?",
+    ]
+    assert clauses("I run Spark jobs all day, and Airflow too. Which skills am I missing?") == ["Which skills am I missing?"]
 
 
 @pytest.mark.parametrize(
