@@ -170,7 +170,7 @@ class OfflineResponder:
                     chosen = selection.mmr(led, FEWEST_SENTENCES, -1.0, chosen)
                 # ...and the best sentence found elsewhere, when it answers clearly better than any of the first's.
                 chosen += selection.clearly_better(ranked, first, led.best + ELSEWHERE_LEAD)
-                chosen = selection.with_openings(ranked, chosen)
+                chosen = selection.with_openings(ranked, selection.with_next(ranked, chosen))
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))
 

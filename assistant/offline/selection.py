@@ -150,6 +150,20 @@ def with_openings(ranked: Ranked, chosen: Sequence[int], allowed: Sequence[bool]
     return out
 
 
+def with_next(ranked: Ranked, chosen: Sequence[int]) -> list[int]:
+    """The chosen units, each followed by the next unit of its passage, which carries on what it says."""
+    # A sentence quoted alone often leaves its point to the next one (a claim, then the reason or example for it).
+    # Guide answers, eval key facts: dev 0.804 -> 0.826, test 0.752 -> 0.782, citations unchanged (the same
+    # documents); the next unit of the 1, 2 or 3 best only: dev 0.808, 0.813, 0.815. Answers grow by about
+    # a third (median 1,149 -> 1,489 characters on 60 dev guide questions).
+    out = list(chosen)
+    for i in chosen:
+        after = i + 1
+        if after < len(ranked.units) and ranked.units[after].passage == ranked.units[i].passage and after not in out:
+            out.append(after)
+    return out
+
+
 def clearly_better(ranked: Ranked, quoted_from: Sequence[bool], above: float) -> list[int]:
     """The best unit outside the quoted document when it scores above `above`, else none."""
     best = max(((r, i) for i, r in enumerate(ranked.relevance) if not quoted_from[i]), default=None)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from assistant.agent.corpus_tools import Passage
-from assistant.offline.selection import Ranked, Unit, clearly_better, mmr, only, split_units, with_openings, with_source_prior
+from assistant.offline.selection import (
+    Ranked,
+    Unit,
+    clearly_better,
+    mmr,
+    only,
+    split_units,
+    with_next,
+    with_openings,
+    with_source_prior,
+)
 
 
 def _ranked(relevance: list[float], passages: list[int]) -> Ranked:
@@ -67,6 +77,13 @@ def test_a_later_sentence_is_quoted_after_its_passages_opening() -> None:
     assert with_openings(ranked, [2, 4]) == [0, 2, 3, 4]
     assert with_openings(ranked, [0, 2]) == [0, 2]  # its opening already quoted
     assert with_openings(ranked, [2, 4], allowed=[True, True, True, False, True]) == [0, 2, 4]  # off its subject
+
+
+def test_a_quoted_sentence_is_followed_by_the_next_one_in_its_passage() -> None:
+    ranked = _ranked([0.9, 0.2, 0.8, 0.1, 0.7], [0, 0, 0, 1, 1])
+    assert with_next(ranked, [0, 4]) == [0, 4, 1]
+    assert with_next(ranked, [2]) == [2]  # the next unit is another passage's
+    assert with_next(ranked, [0, 1]) == [0, 1, 2]  # no unit twice
 
 
 def test_a_sentence_elsewhere_is_added_only_when_clearly_better() -> None:
