@@ -117,11 +117,18 @@ class Gazetteer:
         if k and (k not in self.entries or (self.entries[k].slot == "company" and slot != "company")):
             self.entries[k] = _Entry(slot, value, how, name)
 
-    def find(self, text: str, skip: AbstractSet[str] = frozenset(), companies_in_lower_case: bool = True) -> list[Found]:
+    def find(
+        self,
+        text: str,
+        skip: AbstractSet[str] = frozenset(),
+        companies_in_lower_case: bool = True,
+        covered: Sequence[tuple[int, int]] = (),
+    ) -> list[Found]:
         """Places and employers in the text, left to right: names as listed or known first, then close spellings
-        of what is left; `skip` holds folded words taken already (skills)."""
+        of what is left; `skip` holds folded words taken already (skills), `covered` the character spans of skills
+        named, whose words are no name on their own ("OpenAI" in "Azure OpenAI")."""
         tokens = list(_TOKEN.finditer(text))
-        taken = [False] * len(tokens)
+        taken = [any(a <= t.start() and t.end() <= b for a, b in covered) for t in tokens]
         found: list[Found] = []
         for fuzzy in (False, True):
             i = 0

@@ -143,7 +143,9 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
     segments = [(k, m) for p in (AI_TYPES, LEVELS, WORK_TYPES) for k, pattern in p.items() for m in pattern.finditer(text)]
     taken |= {key(m.group(0)) for _, m in segments}
     if places is not None:
-        readings = tuple(places.find(text, skip=taken, companies_in_lower_case=lower_case_employers))
+        # Skill spans were read from `skill_text`, which keeps the question's length (only letter case changes).
+        covered = [(m.start, m.end) for m in mentions if " " in m.text.strip()]
+        readings = tuple(places.find(text, skip=taken, companies_in_lower_case=lower_case_employers, covered=covered))
         picked = {slot: next((f for f in readings if f.slot == slot), None) for slot in ("city", "country", "company")}
         spans += [(slot, f.written) for slot, f in picked.items() if f is not None]
         city, country, company = (f.value if f else None for f in picked.values())

@@ -174,6 +174,14 @@ def test_a_vendor_after_at_is_the_employer_not_its_product() -> None:
     assert (slots.company, slots.skills, slots.sets) == ("Anthropic", (), ())
 
 
+@pytest.mark.parametrize("question", ["list postings that mention Azure OpenAI", "azure openai jobs at Stripe"])
+def test_an_employer_inside_a_skills_name_is_not_read(question: str) -> None:
+    places = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=["OpenAI", "Stripe"])
+    slots = find_slots(question, TAX, places)
+    assert "Azure OpenAI" in slots.skills
+    assert slots.company == ("Stripe" if "Stripe" in question else None)
+
+
 @pytest.mark.parametrize(
     "question", ["jobs in SF for prompt engineers", "openings in the Bay Area", "AI roles in Silicon Valley"]
 )
