@@ -226,6 +226,7 @@ def _thumbs(db: Path) -> list[tuple[str, str | None]]:
 
 def test_question_streams_an_answer_with_a_cited_guide_link(page: Page, tiny_corpus: Any) -> None:
     guide_url = FIELD_GUIDE_BLOB + tiny_corpus.learning_path_source.removeprefix("field-guide/")
+    page.locator("#chatbot").wait_for()  # the page fixture may return while only the tab bar is drawn
     page.evaluate(WATCH_BOT_TEXT)
     _ask(page, DE_QUESTION)
     answer = _answers(page).first
