@@ -3,8 +3,9 @@
 Cities, countries and companies come from the postings collection's facets, with the other names
 in `vocab.places` (NYC, Bangalore, UK) and fuzzy matching for misspelt employers and cities, so a
 place or company is found however it is written, and a capitalised word that is neither is not.
-A large city or a country the postings never list ("jobs in Zurich") is found too when it is
-written as a place is, so an answer can say the postings have nothing there.
+A large city or a country the postings never list ("jobs in Zurich", "Zürich jobs?") is found too
+when it is written as a place is (after "in", or opening a sentence unless the corpus writes it as a
+word), so an answer can say the postings have nothing there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
@@ -20,7 +22,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from assistant.store.base import Store
-from assistant.store.collections import POSTINGS
+from assistant.store.collections import CHUNKS, POSTINGS
 from assistant.vocab.places import CITY_NAMES, COUNTRY_NAMES
 from assistant.vocab.world import WorldName, world_names
 
@@ -40,6 +42,10 @@ MAX_WORDS = 5
 _PLACE_BEFORE = frozenset(
     {"in", "at", "near", "around", "from", "to", "vs", "vs.", "versus", "or", "and", "than", "with", "outside"}
 )
+# A name opening a sentence is a place unless the corpus writes it in lower case this often ("reading", "nice").
+WORD_USES = 3
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+_SENTENCE_END = re.compile(r"[.!?]")
 # Written in lower case, only a place this large: smaller ones' names are words more often ("in reading").
 LOWER_CASE_POPULATION = 500_000
 
@@ -86,6 +92,7 @@ class Gazetteer:
         countries: list[str],
         companies: list[str],
         world: Callable[[], Sequence[WorldName]] = tuple,
+        prose: Callable[[], Iterable[str]] = tuple,
     ) -> None:
         self.entries: dict[str, _Entry] = {}
         for company in companies:
@@ -100,7 +107,7 @@ class Gazetteer:
                 self._add("city", city, other, "other name")
         self._fuzzy = {k: e for k, e in self.entries.items() if len(k) >= 5}
         # The world's places are read only when a question writes a name as a place that the postings lack.
-        self._world = world
+        self._world, self._prose = world, prose
         self._listed = {e.value for e in self.entries.values() if e.slot != "company"}
 
     @classmethod
@@ -109,7 +116,8 @@ class Gazetteer:
         if not store.has_collection(POSTINGS):
             return cls([], [], [])
         values = {k: [str(f.value) for f in store.facet(POSTINGS, k, limit=100_000)] for k in ("city", "country", "company")}
-        return cls(values["city"], values["country"], values["company"], world_names)
+        texts = functools.partial(_chunk_texts, store)
+        return cls(values["city"], values["country"], values["company"], world_names, texts)
 
     def _add(self, slot: Place, value: str, name: str, how: How) -> None:
         # Places win over employers of the same name; the first listing of a name wins otherwise.
@@ -166,6 +174,8 @@ class Gazetteer:
                 entry = self.entries.get(k)
                 if entry is None and (writing := _written_as_place(text, tokens, i, n)):
                     entry = self._unlisted(k, large_only=writing == "lower case")
+                    if entry is not None and writing == "opening" and k in self._words:
+                        entry = None  # "Reading about RAG", "Nice!": a word the guides write in lower case
                 how = entry.how if entry else how
             elif self._may_be_misspelt(written, n):
                 match = process.extractOne(k, self._fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_AT)
@@ -174,6 +184,13 @@ class Gazetteer:
             if entry is not None and self._written_well(entry, written, n, lower_ok):
                 return Found(entry.slot, entry.value, written, how, start, end), i + n
         return None
+
+    @functools.cached_property
+    def _words(self) -> frozenset[str]:
+        """The world's names that the corpus writes in lower case, as words (read once, on first need)."""
+        world = _keyed_world(self._world)
+        uses = Counter(w for text in self._prose() for w in _LOWER_WORD.findall(text) if w in world)
+        return frozenset(w for w, n in uses.items() if n >= WORD_USES)
 
     def _unlisted(self, k: str, large_only: bool) -> _Entry | None:
         """A place the postings never list under this name (with `large_only`, only a large one)."""
@@ -199,13 +216,19 @@ class Gazetteer:
         return True
 
 
-def _written_as_place(text: str, tokens: list[re.Match[str]], i: int, n: int) -> Literal["capitalised", "lower case", None]:
-    """How a span after a word that leads to a place is written as a name: capitalised, or in a question without capitals."""
+def _written_as_place(
+    text: str, tokens: list[re.Match[str]], i: int, n: int
+) -> Literal["capitalised", "lower case", "opening", None]:
+    """How a span is written as a name: capitalised or, in a question without capitals, in lower case after a word that
+    leads to a place; or capitalised to open a sentence ("Zürich, any AI roles?"), where a capital says nothing."""
+    written = [t.group(0) for t in tokens[i : i + n]]
+    capitalised = all(w[:1].isupper() for w in written)
+    if capitalised and (i == 0 or _SENTENCE_END.search(text[tokens[i - 1].end() - 1 : tokens[i].start()])):
+        return "opening"
     before = i - 1 if i >= 2 and tokens[i - 1].group(0).casefold() == "the" else i  # "in the Bay Area"
     if before == 0 or tokens[before - 1].group(0).casefold() not in _PLACE_BEFORE:
         return None
-    written = [t.group(0) for t in tokens[i : i + n]]
-    if all(w[:1].isupper() for w in written):
+    if capitalised:
         return "capitalised"
     return "lower case" if text.islower() and len("".join(written)) >= 5 else None
 
@@ -218,6 +241,11 @@ def _keyed_world(world: Callable[[], Sequence[WorldName]]) -> dict[str, _Entry]:
         if (k := key(w.name)) and k not in out:
             out[k] = _Entry(w.slot, w.value, "not in the postings", w.name, w.population)
     return out
+
+
+def _chunk_texts(store: Store) -> Iterator[str]:
+    """The text of every chunk in the index."""
+    return (str(r.payload.get("text", "")) for r in store.scroll(CHUNKS, None))
 
 
 def gazetteer_for(store: Store) -> Gazetteer:

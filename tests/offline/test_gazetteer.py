@@ -100,7 +100,9 @@ WORLD = [
     WorldName("city", "Berlin", "Berlin", 3_400_000),
     WorldName("city", "Munich", "München", 1_500_000, other=True),
 ]
-ABROAD = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=["Stripe"], world=lambda: WORLD)
+# The corpus writes "reading" as a word, never "zürich".
+PROSE = ["Start by reading the guide.", "Keep reading papers.", "Reading list: see reading.md for what to read"]
+ABROAD = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=["Stripe"], world=lambda: WORLD, prose=lambda: PROSE)
 
 
 @pytest.mark.parametrize(
@@ -111,6 +113,12 @@ ABROAD = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=["Stripe"], w
         ("who hires in Switzerland?", [("country", "CHE", "not in the postings")]),
         ("jobs in münchen", [("city", "Munich", "not in the postings")]),
         ("moving from Reading to Berlin", [("city", "Reading", "not in the postings"), ("city", "Berlin", "as listed")]),
+        ("Zürich jobs?", [("city", "Zürich", "not in the postings")]),
+        ("Hi there. Zurich, any AI roles?", [("city", "Zürich", "not in the postings")]),
+        (
+            "Switzerland or Berlin: where do AI engineers earn more?",
+            [("country", "CHE", "not in the postings"), ("city", "Berlin", "as listed")],
+        ),
     ],
 )
 def test_a_place_the_postings_never_list_is_still_a_place(question: str, found: list[tuple[str, str, str]]) -> None:
@@ -121,14 +129,15 @@ def test_a_place_the_postings_never_list_is_still_a_place(question: str, found: 
     "question",
     [
         "Reading about RAG, where do I start?",
+        "Any tips? Reading lists welcome",
         "I enjoy Reading papers",
         "jobs in zurich AND Berlin",
         "how do i get better in reading papers",
     ],
 )
 def test_a_world_name_counts_only_where_a_place_is_written(question: str) -> None:
-    # At the start, after a word that leads to no place, in lower case beside capitals, or a smaller place in
-    # lower case: a word, not a place.
+    # Opening a question as a word the corpus writes in lower case, after a word that leads to no place, in lower
+    # case beside capitals, or a smaller place in lower case: a word, not a place.
     assert all(f.how != "not in the postings" for f in ABROAD.find(question))
 
 
@@ -156,11 +165,11 @@ def test_the_world_is_read_only_when_a_question_writes_an_unlisted_name_as_a_pla
         return WORLD
 
     places = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=[], world=counted)
-    places.find("What should a data engineer learn to become an AI engineer in Berlin?")
-    assert calls == []  # GeoNames takes a third of a second to read: ordinary questions never pay it
+    places.find("what should a data engineer learn to become an AI engineer in Berlin?")
+    assert calls == []  # GeoNames takes a third of a second to read: a question naming only listed places never pays it
     assert [f.value for f in places.find("and in Zurich?")] == ["Zürich"]
-    places.find("or in Reading?")
-    assert calls == [1]
+    places.find("What about Reading?")
+    assert calls == [1]  # read once, then kept
 
 
 def test_a_segment_word_is_not_also_an_employer() -> None:
@@ -188,3 +197,10 @@ def test_an_employer_inside_a_skills_name_is_not_read(question: str) -> None:
 def test_a_metro_or_short_name_geonames_lacks_is_its_city(question: str) -> None:
     places = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=[], world=world_names)
     assert [(f.slot, f.value, f.how) for f in places.find(question)] == [("city", "San Francisco", "not in the postings")]
+
+
+@pytest.mark.integration
+def test_the_full_index_says_which_world_names_are_words(full_index: Services) -> None:
+    places = gazetteer_for(full_index.store)
+    assert [(f.value, f.how) for f in places.find("Zürich jobs?")] == [("Zürich", "not in the postings")]
+    assert places.find("Reading about RAG, where do I start?") == []  # the guides write "reading" as a word
