@@ -173,8 +173,8 @@ class Gazetteer:
             if not fuzzy:
                 entry = self.entries.get(k)
                 if entry is None and (writing := _written_as_place(text, tokens, i, n)):
-                    entry = self._unlisted(k, large_only=writing == "lower case")
-                    if entry is not None and writing == "opening" and k in self._words:
+                    entry = self._unlisted(k, large_only=writing in ("lower case", "lower-case opening"))
+                    if entry is not None and writing in ("opening", "lower-case opening") and k in self._words:
                         entry = None  # "Reading about RAG", "Nice!": a word the guides write in lower case
                 how = entry.how if entry else how
             elif self._may_be_misspelt(written, n):
@@ -218,19 +218,20 @@ class Gazetteer:
 
 def _written_as_place(
     text: str, tokens: list[re.Match[str]], i: int, n: int
-) -> Literal["capitalised", "lower case", "opening", None]:
-    """How a span is written as a name: capitalised or, in a question without capitals, in lower case after a word that
-    leads to a place; or capitalised to open a sentence ("Zürich, any AI roles?"), where a capital says nothing."""
+) -> Literal["capitalised", "lower case", "opening", "lower-case opening", None]:
+    """How a span is written as a name: after a word that leads to a place, capitalised or (in a question without
+    capitals) in lower case; or opening a sentence ("Zürich, any AI roles?"), where a capital says nothing."""
     written = [t.group(0) for t in tokens[i : i + n]]
     capitalised = all(w[:1].isupper() for w in written)
-    if capitalised and (i == 0 or _SENTENCE_END.search(text[tokens[i - 1].end() - 1 : tokens[i].start()])):
-        return "opening"
+    lower_case = text.islower() and len("".join(written)) >= 5
+    if i == 0 or _SENTENCE_END.search(text[tokens[i - 1].end() - 1 : tokens[i].start()]):
+        return "opening" if capitalised else "lower-case opening" if lower_case else None
     before = i - 1 if i >= 2 and tokens[i - 1].group(0).casefold() == "the" else i  # "in the Bay Area"
     if before == 0 or tokens[before - 1].group(0).casefold() not in _PLACE_BEFORE:
         return None
     if capitalised:
         return "capitalised"
-    return "lower case" if text.islower() and len("".join(written)) >= 5 else None
+    return "lower case" if lower_case else None
 
 
 @functools.cache

@@ -115,6 +115,7 @@ ABROAD = Gazetteer(cities=["Berlin"], countries=["DEU"], companies=["Stripe"], w
         ("moving from Reading to Berlin", [("city", "Reading", "not in the postings"), ("city", "Berlin", "as listed")]),
         ("Zürich jobs?", [("city", "Zürich", "not in the postings")]),
         ("Hi there. Zurich, any AI roles?", [("city", "Zürich", "not in the postings")]),
+        ("münchen ai jobs?", [("city", "Munich", "not in the postings")]),
         (
             "Switzerland or Berlin: where do AI engineers earn more?",
             [("country", "CHE", "not in the postings"), ("city", "Berlin", "as listed")],
@@ -130,6 +131,7 @@ def test_a_place_the_postings_never_list_is_still_a_place(question: str, found: 
     [
         "Reading about RAG, where do I start?",
         "Any tips? Reading lists welcome",
+        "zurich ai roles",  # in lower case, only a place as large as Munich
         "I enjoy Reading papers",
         "jobs in zurich AND Berlin",
         "how do i get better in reading papers",
