@@ -115,6 +115,6 @@ def relax(call: ToolCallPart, error: str) -> tuple[ToolCallPart, str] | None:
         dropped = named[0] if named else "skills" if "skills" in postings else "filters"
         postings = {k: v for k, v in postings.items() if k != dropped} if dropped != "filters" else {}
         return ToolCallPart(call.tool_name, {**args, "postings": postings}), dropped
-    if args.get("city") or args.get("company"):
-        return ToolCallPart(call.tool_name, {k: v for k, v in args.items() if k not in ("city", "company")}), "place and company"
+    if given := [name for arg, name in (("city", "place"), ("company", "company")) if args.get(arg)]:
+        return ToolCallPart(call.tool_name, {k: v for k, v in args.items() if k not in ("city", "company")}), " and ".join(given)
     return None

@@ -189,6 +189,16 @@ def test_an_answer_says_the_postings_have_nothing_in_that_place(tiny: Services, 
     assert not any("Zürich" in f or "Zurich" in f for f in result.follow_ups)  # suggestions name places with postings
 
 
+def test_a_gap_in_a_place_without_postings_names_only_the_filter_left_out(
+    tiny: Services, never_decline: float, router: Router
+) -> None:
+    model = offline_model(tiny.embedder, never_decline, store=tiny.store, router=router)
+    with career_agent().override(model=model):
+        result = ask(tiny, "I'm a data engineer living in Zurich. What skills am I missing for AI engineering jobs here?")
+    assert any(t.name == "skill_gap" for t in result.tools)
+    assert "leaves out the place filter" in result.answer
+
+
 class _Unrelated:
     """Ranks every sentence as unrelated to the question (orthogonal vectors)."""
 
