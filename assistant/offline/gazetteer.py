@@ -175,7 +175,7 @@ class Gazetteer:
                 if entry is None and (writing := _written_as_place(text, tokens, i, n)):
                     entry = self._unlisted(k, large_only=writing in ("lower case", "lower-case opening"))
                     if entry is not None and writing in ("opening", "lower-case opening") and k in self._words:
-                        entry = None  # "Reading about RAG", "Nice!": a word the guides write in lower case
+                        entry = None  # "Reading about RAG", "Nice!": a word the corpus writes in lower case
                 how = entry.how if entry else how
             elif self._may_be_misspelt(written, n):
                 match = process.extractOne(k, self._fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_AT)
