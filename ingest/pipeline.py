@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.core.embedding import Embedder
-from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE
+from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE, SENTENCES_STAGE
 from assistant.core.schema import Chunk, Document, Posting, SparseVec, carries_meaning, searched_by_words, stable_id
 from assistant.core.sentences import quotable_sentences
 from assistant.errors import IndexMismatchError, LoaderError
@@ -40,6 +40,8 @@ from ingest.reuse import DenseVectors
 UNITS_PER_BATCH = 32
 # The chunking version in the state of a posting indexed as a record only: never current, so its passages follow.
 RECORDS_ONLY = "records-only"
+# The chunking version in the state of a guide whose passages are indexed but not its sentences: never current.
+SENTENCES_PENDING = "sentences-pending"
 # Postings whose records are written together: nothing is embedded, so batches are larger (fewer flushed writes).
 RECORDS_PER_BATCH = 256
 # Chunks embedded in one call; progress is reported between calls.
@@ -82,14 +84,15 @@ def remove_source(store: Store, source: str) -> None:
     remove_sources(store, [source])
 
 
-def remove_sources(store: Store, sources: Sequence[str]) -> None:
-    """Delete several units' chunks, postings, sentence vectors and states: four store writes however many units."""
+def remove_sources(store: Store, sources: Sequence[str], *, sentences: bool = True) -> None:
+    """Delete several units' chunks, postings, sentence vectors (unless told not to) and states: one write per collection."""
     if not sources:
         return
     by_source = Filter(must=(Match("source", tuple(sources)),))
     store.delete(CHUNKS, by_source)
     store.delete(POSTINGS, by_source)
-    store.delete(SENTENCES, by_source)
+    if sentences:
+        store.delete(SENTENCES, by_source)
     store.delete_ids(FILES, [file_id(s) for s in sources])
 
 
@@ -99,9 +102,11 @@ def _batches(units: Sequence[SourceUnit], size: int) -> Iterable[Sequence[Source
 
 
 def _by_stage(units: Sequence[SourceUnit]) -> list[tuple[str, list[SourceUnit]]]:
-    """Units in the order the app can use them: postings' records (figures need only them), guides, postings' passages."""
+    """Units in the order the app can use them: postings' records (figures need only them), guides, postings' passages,
+    then the guides' sentences (answers can embed the few they quote until then)."""
     postings = [u for u in units if u.kind == "posting"]
-    return [(POSTINGS_STAGE, postings), (GUIDES_STAGE, [u for u in units if u.kind != "posting"]), (PASSAGES_STAGE, postings)]
+    guides = [u for u in units if u.kind != "posting"]
+    return [(POSTINGS_STAGE, postings), (GUIDES_STAGE, guides), (PASSAGES_STAGE, postings), (SENTENCES_STAGE, guides)]
 
 
 def _stale(state: FileState | None, unit: SourceUnit) -> bool:
@@ -141,18 +146,25 @@ class Ingester:
             self.report.removed += 1
         todo = [u for u in units if _stale(known.get(u.source), u)]
         self.report.unchanged = len(units) - len(todo)
-        # Postings loaded for their records wait, chunked, for the passages stage: each is read once.
+        # Postings loaded for their records wait, chunked, for the passages stage, and guides for the sentences
+        # stage: each file is read once. A unit that failed to load is not kept, and its later stage skips it.
         kept: dict[str, LoadedUnit] = {}
         for stage, group in _by_stage(todo):
             self.progress.stage(stage, len(group))
             for batch in _batches(group, RECORDS_PER_BATCH if stage == POSTINGS_STAGE else UNITS_PER_BATCH):
+                waiting = [kept.pop(u.source) for u in batch if u.source in kept]
+                if stage == SENTENCES_STAGE:
+                    self.progress.advance(len(batch) - len(waiting))
+                    self._index_sentences(waiting)
+                    continue
+                held = {w.unit.source for w in waiting}
+                loaded = waiting + self._load([u for u in batch if u.source not in held], root, known)
                 if stage == POSTINGS_STAGE:
-                    loaded = self._load(batch, root, known)
-                    kept.update((u.unit.source, u) for u in loaded)
                     self._index_records(loaded)
                 else:
-                    missing = [u for u in batch if u.source not in kept]
-                    self._index([kept.pop(u.source) for u in batch if u.source in kept] + self._load(missing, root, known))
+                    self._index(loaded)
+                if stage != PASSAGES_STAGE:
+                    kept.update((u.unit.source, u) for u in loaded)
         # A posting that failed to load failed in both stages: each problem is reported once.
         self.report.problems = list(dict.fromkeys(self.report.problems))
         self.report.warnings = list(dict.fromkeys(self.report.warnings))
@@ -244,16 +256,11 @@ class Ingester:
         self.report.seconds["embed"] += time.perf_counter() - t
 
         t = time.perf_counter()
-        # Postings are answered with figures and job lists, so only guide sentences are quoted often enough to pre-embed.
-        quotable = {s: c.source for c in chunks if c.doc_type != "job_posting" for s in quotable_sentences(c.text, c.section)}
-        sentence_vecs = self._dense.sentences(list(quotable))
-        self.report.seconds["sentences"] += time.perf_counter() - t
-
-        t = time.perf_counter()
         # Replace the units' old points first (one delete per collection for the whole batch: each
         # store write is flushed to disk); states are written last, so a crash here leaves the
-        # units marked stale and the next run redoes them.
-        remove_sources(self.store, [unit.unit.source for unit in loaded])
+        # units marked stale and the next run redoes them. A guide's old sentence vectors stay for
+        # its sentences stage to reuse, and its state stays stale until that stage.
+        remove_sources(self.store, [unit.unit.source for unit in loaded], sentences=False)
         self.store.upsert(
             CHUNKS,
             [Point(c.id, chunk_payload(c), dense=d, sparse=s) for c, d, s in zip(chunks, dense, sparse, strict=True)],
@@ -262,14 +269,34 @@ class Ingester:
             POSTINGS,
             [Point(posting_id(p.job_id), posting_payload(p), dense=v) for p, v in zip(postings, posting_vecs, strict=True)],
         )
+        self._write_states(loaded, lambda u: chunking_version(u.kind) if u.kind == "posting" else SENTENCES_PENDING)
+        self.report.seconds["upsert"] += time.perf_counter() - t
+        self.report.indexed += len(loaded)
+        self.report.chunks += len(chunks)
+        self.report.postings += len(postings)
+        self.progress.advance(len(loaded))
+
+    def _index_sentences(self, loaded: list[LoadedUnit]) -> None:
+        """The guides' quotable sentences embedded and stored, then the guides' states made current."""
+        if not loaded:
+            return
+        t = time.perf_counter()
+        quotable = {s: c.source for u in loaded for c in u.chunks for s in quotable_sentences(c.text, c.section)}
+        vectors = self._dense.sentences(list(quotable))  # reuses the vectors still stored, so before the delete
+        self.report.seconds["sentences"] += time.perf_counter() - t
+        t = time.perf_counter()
+        self.store.delete(SENTENCES, Filter(must=(Match("source", tuple(u.unit.source for u in loaded)),)))
         self.store.upsert(
             SENTENCES,
-            [
-                Point(sentence_id(s), {"source": src}, dense=v)
-                for (s, src), v in zip(quotable.items(), sentence_vecs, strict=True)
-            ],
+            [Point(sentence_id(s), {"source": src}, dense=v) for (s, src), v in zip(quotable.items(), vectors, strict=True)],
         )
-        per_source = Counter(c.source for c in chunks)
+        self._write_states(loaded, lambda u: chunking_version(u.kind))
+        self.report.seconds["upsert"] += time.perf_counter() - t
+        self.progress.advance(len(loaded))
+
+    def _write_states(self, loaded: list[LoadedUnit], chunking: Callable[[SourceUnit], str]) -> None:
+        """The units' states, written after their points: a run killed before this redoes them."""
+        per_source = Counter(c.source for u in loaded for c in u.chunks)
         states = [
             FileState(
                 u.unit.source,
@@ -277,13 +304,8 @@ class Ingester:
                 u.unit.kind,
                 sum(per_source[d.source] for d in u.documents),
                 len(u.postings),
-                chunking_version(u.unit.kind),
+                chunking(u.unit),
             )
             for u in loaded
         ]
         self.store.upsert(FILES, [Point(file_id(s.source), s.payload(), dense=FILE_VECTOR) for s in states])
-        self.report.seconds["upsert"] += time.perf_counter() - t
-        self.report.indexed += len(loaded)
-        self.report.chunks += len(chunks)
-        self.report.postings += len(postings)
-        self.progress.advance(len(loaded))

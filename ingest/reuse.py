@@ -62,6 +62,11 @@ class DenseVectors:
         ids = [sentence_id(s) for s in sentences]
         known = self.store.dense_vectors(SENTENCES, ids) if self.store.has_collection(SENTENCES) else {}
         todo = [s for s, i in zip(sentences, ids, strict=True) if i not in known]
-        made = dict(zip(todo, self.embedder.passages(todo), strict=True)) if todo else {}
+        made: dict[str, list[float]] = {}
+        by_length = sorted(todo, key=len)  # slices of like length pad least
+        for start in range(0, len(by_length), self.slice_size):
+            part = by_length[start : start + self.slice_size]
+            made.update(zip(part, self.embedder.passages(part), strict=True))
+            self.heartbeat()
         self.counts.sentences += len(todo)
         return [known.get(i) or made[s] for s, i in zip(sentences, ids, strict=True)]

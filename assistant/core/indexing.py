@@ -8,11 +8,15 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 # Ingest's stages in the order it runs them: postings' records (all that figures and job filters need), the
-# guides, then the postings' passages (their text for search, and each posting's vector).
+# guides, the postings' passages (their text for search, and each posting's vector), then the guides' quotable
+# sentences (vectors an extractive answer would otherwise make as it quotes them).
 POSTINGS_STAGE = "job postings"
 GUIDES_STAGE = "guides"
 PASSAGES_STAGE = "job posting passages"
-STAGES = (POSTINGS_STAGE, GUIDES_STAGE, PASSAGES_STAGE)
+SENTENCES_STAGE = "guide sentences"
+STAGES = (POSTINGS_STAGE, GUIDES_STAGE, PASSAGES_STAGE, SENTENCES_STAGE)
+# Stages that only make answers faster: an answer made before they end is the same, so it does not mention them.
+SPEED_ONLY = frozenset({SENTENCES_STAGE})
 
 StageState = Literal["waiting", "running", "done"]
 # off: nothing indexes beside this app (the index is used as it is); starting: the first run has not begun a stage.
@@ -65,9 +69,10 @@ class IndexView:
         """What an answer should say about the index, or None when it is complete."""
         if self.phase == "failed" and not self.ready:
             return f"Indexing stopped: {self.error}. Answers use what was indexed before."
-        if not self.pending:
+        pending = [s for s in self.pending if s.name not in SPEED_ONLY]
+        if not pending:
             return None
-        return "Still indexing " + ", ".join(s.label() for s in self.pending) + ". Answers use what is indexed so far."
+        return "Still indexing " + ", ".join(s.label() for s in pending) + ". Answers use what is indexed so far."
 
 
 class IndexStatus:

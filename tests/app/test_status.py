@@ -18,7 +18,7 @@ from assistant.app.chat import ChatState, Message, answer_stream
 from assistant.app.feedback import FeedbackStore
 from assistant.app.market import filter_choices
 from assistant.app.status import status_line
-from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE, IndexStatus
+from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE, SENTENCES_STAGE, IndexStatus
 from assistant.core.settings import Settings
 from assistant.services import Services
 from assistant.store.collections import specs
@@ -63,6 +63,7 @@ def test_status_reports_stages_counts_and_readiness(served: tuple[str, IndexStat
         (POSTINGS_STAGE, "done", 8, 8, 100),
         (GUIDES_STAGE, "running", 2, 5, 40),
         (PASSAGES_STAGE, "waiting", 0, 0, 0),
+        (SENTENCES_STAGE, "waiting", 0, 0, 0),
     ]
     assert body["counts"]["postings"] == 8 and body["counts"]["guide_passages"] > 0 and body["counts"]["files"] == 11
     assert body["note"] == "Still indexing guides: 40%, job posting passages: waiting. Answers use what is indexed so far."
@@ -108,14 +109,16 @@ def test_status_line_follows_the_run() -> None:
     status.stage(POSTINGS_STAGE, 4)
     status.advance()
     assert status_line(status.view()) == (
-        "**Indexing the corpus**: job postings: 25%, guides: waiting, job posting passages: waiting. "
-        "Answers use what is indexed so far."
+        "**Indexing the corpus**: job postings: 25%, guides: waiting, job posting passages: waiting, "
+        "guide sentences: waiting. Answers use what is indexed so far."
     )
     status.finish()
     assert status_line(status.view()) == ""
     status.begin()
     status.stage(GUIDES_STAGE, 2)
-    assert status_line(status.view()) == "Updating the index: job postings: waiting, guides: 0%, job posting passages: waiting."
+    assert status_line(status.view()) == (
+        "Updating the index: job postings: waiting, guides: 0%, job posting passages: waiting, guide sentences: waiting."
+    )
     assert status_line(IndexStatus.off().view()) == ""
 
 

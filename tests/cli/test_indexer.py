@@ -60,7 +60,7 @@ def test_one_run_indexes_everything_and_reports_ready(owner: Services) -> None:
     indexer.prepare()
     assert indexer.run_once()
     view = indexer.status.view()
-    assert view.ready and [s.state for s in view.stages] == ["done", "done", "done"]
+    assert view.ready and [s.state for s in view.stages] == ["done"] * 4
     assert owner.store.count(POSTINGS) == 8 and owner.store.count(FILES) == 11
     assert lines[-1].startswith("index ready: 11 files indexed")
 
@@ -92,7 +92,7 @@ def test_watch_indexes_again_when_a_file_is_added(owner: Services) -> None:
         _until(lambda: indexer.status.view().runs == 2, "a second run after the change")
         assert owner.store.count(FILES) == 12
         stages = {s.name: s.total for s in indexer.status.view().stages}
-        assert stages == {"job postings": 0, "guides": 1, "job posting passages": 0}
+        assert stages == {"job postings": 0, "guides": 1, "job posting passages": 0, "guide sentences": 1}
     finally:
         stop.set()
         worker.join(WAIT_S)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE, IndexStatus
+from assistant.core.indexing import GUIDES_STAGE, PASSAGES_STAGE, POSTINGS_STAGE, SENTENCES_STAGE, IndexStatus
 
 
 def test_a_new_status_waits_on_every_stage_and_is_not_ready() -> None:
@@ -14,6 +14,7 @@ def test_a_new_status_waits_on_every_stage_and_is_not_ready() -> None:
         (POSTINGS_STAGE, "waiting"),
         (GUIDES_STAGE, "waiting"),
         (PASSAGES_STAGE, "waiting"),
+        (SENTENCES_STAGE, "waiting"),
     ]
     assert view.note() == (
         "Still indexing job postings: waiting, guides: waiting, job posting passages: waiting. "
@@ -34,7 +35,11 @@ def test_progress_moves_stage_by_stage_and_a_started_stage_ends_the_one_before()
     assert view.stage_done(POSTINGS_STAGE) and not view.stage_done(GUIDES_STAGE)
     assert view.note() == "Still indexing guides: 0%, job posting passages: waiting. Answers use what is indexed so far."
     status.stage(PASSAGES_STAGE, 10)
-    assert status.view().pending == (status.view().stages[2],)
+    assert status.view().pending == status.view().stages[2:]
+    status.stage(SENTENCES_STAGE, 5)
+    view = status.view()
+    # Answers made before the guides' sentences are embedded are the same answers: they do not mention it.
+    assert view.pending == (view.stages[3],) and not view.ready and view.note() is None
     status.finish()
     view = status.view()
     assert view.ready and view.phase == "ready" and view.note() is None and view.runs == 1

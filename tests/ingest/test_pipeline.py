@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from assistant.core.indexing import SENTENCES_STAGE
 from assistant.core.sentences import quotable_sentences
 from assistant.errors import IndexMismatchError
 from assistant.store.base import Filter, Match
@@ -247,3 +248,48 @@ def test_an_unchanged_chunk_of_a_changed_guide_keeps_its_vector_without_the_mode
     report, embedder = ingest(store, corpus)
     assert report.indexed == 1 and report.embedding.reused > 0
     assert 0 < embedder.embedded < report.chunks
+
+
+def test_a_changed_guide_embeds_only_its_new_sentences_and_drops_its_old_ones(
+    store: EdgeStore, corpus: Path, ingest: Callable[..., Any]
+) -> None:
+    old, kept, new = (
+        "Chunk documents and index them.",
+        "Split long pages at their headings.",
+        "Rerank the passages you retrieved.",
+    )
+    guide = corpus / "guides" / "rag.md"
+    guide.write_text(f"# RAG\n\n{old}\n\n{kept}\n")
+    ingest(store, corpus)
+    guide.write_text(f"# RAG\n\n{kept}\n\n{new}\n")
+    report, embedder = ingest(store, corpus)
+    assert report.indexed == 1 and report.sentences == 1  # the kept sentence's vector came from the index
+    stored = store.dense_vectors(SENTENCES, [sentence_id(t) for t in (old, kept, new)])
+    assert set(stored) == {sentence_id(kept), sentence_id(new)}
+    assert stored[sentence_id(new)] == pytest.approx(embedder.passages([new])[0], abs=1e-6)
+
+
+class _StopAt:
+    """A Progress that stops the run when the named stage starts, as a kill between two stages would."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def stage(self, name: str, total: int) -> None:
+        if name == self.name:
+            raise KeyboardInterrupt
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+def test_a_run_stopped_before_the_sentences_stage_leaves_its_guides_to_the_next_run(
+    store: EdgeStore, corpus: Path, ingest: Callable[..., Any], fake_embedder: Callable[..., Any]
+) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        Ingester(store, fake_embedder(), Taxonomy.load(), ChunkSpec(64, 8), _StopAt(SENTENCES_STAGE)).run(corpus)
+    assert store.count(SENTENCES) == 0 and store.count(CHUNKS) > 0
+    report, _ = ingest(store, corpus)
+    # The guides are redone, their passages' vectors reused from the index: only the sentences reach the model.
+    assert report.indexed == 3 and report.embedding.embedded == 0 and report.sentences == store.count(SENTENCES) == 2
+    assert ingest(store, corpus)[0].indexed == 0

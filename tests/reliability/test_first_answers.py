@@ -1,6 +1,6 @@
 """From an empty data dir, `assistant serve` (what `make run` starts) answers a market figure and a guide question
 within 120 s of its start, while it indexes the corpus named by ASSISTANT_CORPUS_DIR beside the app (postings'
-records first, then guides; the postings' passages, indexed last, are not waited for).
+records first, then guides; the postings' passages and the guides' sentences, indexed after, are not waited for).
 
 The server is a child process on a free localhost port; the test polls `GET /status` and asks through `gradio_client`,
 as a user's browser would. The empty data dir holds nothing at all: the model files are assembled and the question
