@@ -281,7 +281,9 @@ class Ingester:
         if not loaded:
             return
         t = time.perf_counter()
-        quotable = {s: c.source for u in loaded for c in u.chunks for s in quotable_sentences(c.text, c.section)}
+        # Postings are answered with figures and job lists, so only guide sentences are quoted often enough to pre-embed.
+        chunks = [c for u in loaded for c in u.chunks if c.doc_type != "job_posting"]
+        quotable = {s: c.source for c in chunks for s in quotable_sentences(c.text, c.section)}
         vectors = self._dense.sentences(list(quotable))  # reuses the vectors still stored, so before the delete
         self.report.seconds["sentences"] += time.perf_counter() - t
         t = time.perf_counter()
