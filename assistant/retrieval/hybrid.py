@@ -83,7 +83,7 @@ def search(
         partitions=partitions(tuning),
         rrf_k=tuning.rrf_k,
     )
-    records = sorted(found, key=best_first)[:fetch]
+    records = sorted(level_duplicates(found), key=best_first)[:fetch]
     if mode == "hybrid":
         records = sorted(demote_links(title_match.rerank(records, query, tuning), tuning), key=best_first)
     hits: list[Hit] = []
@@ -104,6 +104,22 @@ def search(
         if len(hits) == limit:
             break
     return hits
+
+
+def level_duplicates(records: Sequence[Record]) -> list[Record]:
+    """The records, chunks with the same title, section and text (byte-identical files) all at the best one's score."""
+    # Identical chunks tie in each ranking the store fuses, and it breaks the tie by where it wrote them, which an
+    # update of one copy changes: with RRF the first copy outscores the second (1.2 against 0.75), so which copy an
+    # answer quoted depended on the index's history. Levelled, their order comes from their ids.
+    best: dict[tuple[str, str, str], float] = {}
+    for r in records:
+        key = _text_key(r)
+        best[key] = max(best.get(key, r.score), r.score)
+    return [Record(r.id, r.payload, best[_text_key(r)]) for r in records]
+
+
+def _text_key(record: Record) -> tuple[str, str, str]:
+    return (record.payload.get("title", ""), record.payload.get("section", ""), record.payload.get("text", ""))
 
 
 def demote_links(records: Sequence[Record], tuning: SearchTuning = DEFAULT_TUNING) -> list[Record]:

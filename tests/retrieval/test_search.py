@@ -186,6 +186,39 @@ def test_a_tie_at_the_cut_is_settled_by_id_whatever_order_the_store_holds(tmp_pa
     assert found == {min(stable_id("tied:0"), stable_id("tied:1"))}
 
 
+def _copies_store(path: Path, order: list[int]) -> Store:
+    """Two files' identical chunk (same title, section and text, so the same vectors) and another, written in `order`."""
+    store = EdgeStore.open(path)
+    for name, spec in specs(2).items():
+        store.ensure_collection(name, spec)
+    sources = ["webinars/02.md", "seeds/000.txt", "other.md"]
+    texts = ["the same passage", "the same passage", "another passage"]
+    vectors = [([1.0, 0.0], 1.0), ([1.0, 0.0], 1.0), ([0.6, 0.8], 0.4)]
+    points = [
+        Point(
+            stable_id(f"copy:{i}"),
+            {"source": src, "doc_type": "webinar", "title": "Webinar", "section": "Q&A", "text": text, "position": 0},
+            dense=dense,
+            sparse=SparseVec([0], [weight]),
+        )
+        for i, (src, text, (dense, weight)) in enumerate(zip(sources, texts, vectors, strict=True))
+    ]
+    store.upsert(CHUNKS, [points[i] for i in order])
+    return store
+
+
+def test_identical_chunks_of_two_files_rank_alike_whatever_order_the_store_wrote_them(tmp_path: Path) -> None:
+    seen = set()
+    for n, order in enumerate(([0, 1, 2], [1, 0, 2], [2, 1, 0])):
+        store = _copies_store(tmp_path / str(n), order)
+        hits = search(store, _TwoWords(), "q", limit=3, max_per_source=None)  # type: ignore[arg-type]
+        seen.add(tuple((h.chunk_id, h.score) for h in hits))
+        store.close()
+    assert len(seen) == 1
+    (first, top), (second, level), _ = next(iter(seen))
+    assert top == level and first == min(stable_id("copy:0"), stable_id("copy:1")) and second != first
+
+
 def test_a_list_of_links_keeps_part_of_its_score(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_embedder: Callable[..., Any]
 ) -> None:
