@@ -111,15 +111,11 @@ def level_duplicates(records: Sequence[Record]) -> list[Record]:
     # Identical chunks tie in each ranking the store fuses, and it breaks the tie by where it wrote them, which an
     # update of one copy changes: with RRF the first copy outscores the second (1.2 against 0.75), so which copy an
     # answer quoted depended on the index's history. Levelled, their order comes from their ids.
+    keys = [(r.payload.get("title", ""), r.payload.get("section", ""), r.payload.get("text", "")) for r in records]
     best: dict[tuple[str, str, str], float] = {}
-    for r in records:
-        key = _text_key(r)
+    for key, r in zip(keys, records, strict=True):
         best[key] = max(best.get(key, r.score), r.score)
-    return [Record(r.id, r.payload, best[_text_key(r)]) for r in records]
-
-
-def _text_key(record: Record) -> tuple[str, str, str]:
-    return (record.payload.get("title", ""), record.payload.get("section", ""), record.payload.get("text", ""))
+    return [Record(r.id, r.payload, best[key]) for key, r in zip(keys, records, strict=True)]
 
 
 def demote_links(records: Sequence[Record], tuning: SearchTuning = DEFAULT_TUNING) -> list[Record]:

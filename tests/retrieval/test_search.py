@@ -211,6 +211,7 @@ def test_identical_chunks_of_two_files_rank_alike_whatever_order_the_store_wrote
     seen = set()
     for n, order in enumerate(([0, 1, 2], [1, 0, 2], [2, 1, 0])):
         store = _copies_store(tmp_path / str(n), order)
+        # _TwoWords has only the Embedder methods search calls.
         hits = search(store, _TwoWords(), "q", limit=3, max_per_source=None)  # type: ignore[arg-type]
         seen.add(tuple((h.chunk_id, h.score) for h in hits))
         store.close()
