@@ -24,7 +24,15 @@ from pydantic import BaseModel, TypeAdapter, model_validator
 from assistant.core.embedding import Embedder
 from assistant.errors import ConfigError
 from assistant.offline.classifier import ClassifierTuning, TextClassifier
-from assistant.offline.tuning import CLAUSE_CLEAR_AT, CLAUSE_LEAD, CLAUSE_TOOL_AT, DECLINE_AT, DECLINE_LEAD, SECOND_TOOL_AT
+from assistant.offline.tuning import (
+    CLAUSE_CLEAR_AT,
+    CLAUSE_LEAD,
+    CLAUSE_TOOL_AT,
+    DECLINE_AT,
+    DECLINE_LEAD,
+    GAP_DECLINE_LEAD,
+    SECOND_TOOL_AT,
+)
 from assistant.vocab.terms import MEASURES, Measure
 
 ToolName = Literal["search_corpus", "market_stats", "find_jobs", "skill_gap"]
@@ -122,7 +130,7 @@ class Router:
         )
 
     def route(self, question: str) -> Route:
-        """The tools for a question, or decline when that scores highest and high, or far ahead of a structured tool.
+        """The tools for a question, or decline when that scores highest and high, or clearly ahead of a structured tool.
 
         A second tool is called when it also scores high, or when one of the question's own asks
         ("Is Pinecone still wanted? Which companies list it?") is confidently about it.
@@ -131,9 +139,10 @@ class Router:
         tools = sorted(TOOLS, key=lambda t: -scores[t])
         best = tools[0]
         # A guide answer leaning off-topic is judged later by how close the guides come; a figure, job list
-        # or gap has no such check, so "decline" far ahead of its tool declines it here.
-        far_ahead = best != "search_corpus" and scores[DECLINE] >= DECLINE_LEAD * scores[best]
-        if scores[DECLINE] >= max(DECLINE_AT, scores[best]) or far_ahead:
+        # or gap has no such check, so "decline" clearly ahead of its tool declines it here.
+        lead = {"market_stats": DECLINE_LEAD, "find_jobs": DECLINE_LEAD, "skill_gap": GAP_DECLINE_LEAD}.get(best)
+        ahead = lead is not None and scores[DECLINE] >= lead * scores[best]
+        if scores[DECLINE] >= max(DECLINE_AT, scores[best]) or ahead:
             return Route(scores, (), True)
         chosen = [best, *(t for t in tools[1:] if scores[t] >= SECOND_TOOL_AT)]
         asks = clauses(question)

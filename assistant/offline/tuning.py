@@ -8,14 +8,20 @@ from __future__ import annotations
 # least DECLINE_AT, else its best tool answers.
 SECOND_TOOL_AT = 0.5
 DECLINE_AT = 0.5
-# "Decline" scoring highest but under DECLINE_AT still declines when it is this many times the score of
-# a structured tool (figures, jobs, a gap), which has no check of how close the corpus comes: "a dentist
-# in Amsterdam; my employer is an AI firm" (decline 0.46, find_jobs 0.10) got a job list. Chosen on dev
-# with the fourth blind set's dev half: 1.5x-4x decline it and lose no in-scope question (1.25x loses
-# "should i learn langchain or llamaindex", 0.15 against skill_gap 0.12); 2x is mid-range. Applied to
-# guide answers too, it declined an in-scope test question ("How do I negotiate a better salary for
-# this offer?", 0.42 against 0.13) that the guides answer; those keep LEANS_OFF_TOPIC_BELOW.
-DECLINE_LEAD = 2.0
+# "Decline" scoring highest but under DECLINE_AT still declines when it leads a figure or a job list by
+# DECLINE_LEAD, or a skill gap by GAP_DECLINE_LEAD: those have no check of how close the corpus comes ("a
+# dentist in Amsterdam; my employer is an AI firm", decline 0.46 and find_jobs 0.10, got a job list). Both were
+# 2x, mid-range of a dev plateau over 1.5x-4x. Re-chosen when the sixth blind set had joined dev (758
+# questions; routing and ground-truth answers both counted): at 1.1x-1.3x for figures and job lists one more
+# everyday question declines ("write a cover letter for me ... at Deloitte", 1.32x) and no in-scope one (at
+# 1.0x "is langchain still wanted or did everyone move on", 1.02x); test agreed (634: declines 0.895 -> 0.932,
+# answers unchanged). A gap at 1.2x declined two in-scope guide questions of the ground truth that lean
+# off-topic with the gap second (dev "I got an offer but I'm still interviewing elsewhere. What should I do?",
+# 1.26x), so the gap keeps 2x: its answer searches the guides too, and with no skill found it is judged
+# like a guide answer. Applied to guide answers, a lead declined an in-scope test question ("How do I negotiate
+# a better salary for this offer?", 0.42 against 0.13) that the guides answer; those keep LEANS_OFF_TOPIC_BELOW.
+DECLINE_LEAD = 1.2
+GAP_DECLINE_LEAD = 2.0
 # A question that asks two things in two sentences or clauses gets the tool each one is confidently
 # about. Chosen at 0.9 on the first dev split (exact 0.939 -> 0.957; 0.952 at 0.7); re-chosen at 0.7
 # when 100 dev questions written blind to the bank joined it (exact on all 340 dev: 0.962 at 0.9,

@@ -190,12 +190,15 @@ def test_an_ask_adds_its_tool_when_it_is_clearly_about_it(second_ask: dict[str, 
     ("scores", "declined"),
     [
         ({"decline": 0.46, "find_jobs": 0.10}, True),  # far ahead of a job list
-        ({"decline": 0.30, "market_stats": 0.20}, False),  # ahead, but not far
+        ({"decline": 0.30, "market_stats": 0.20}, True),  # clearly ahead of a figure
+        ({"decline": 0.32, "market_stats": 0.30}, False),  # ahead, but about level
+        ({"decline": 0.30, "skill_gap": 0.20}, False),  # a gap also searches the guides: it needs a wider lead
+        ({"decline": 0.42, "skill_gap": 0.20}, True),
         ({"decline": 0.42, "search_corpus": 0.13}, False),  # a guide answer: how close the guides come decides
         ({"decline": 0.60, "search_corpus": 0.30}, True),  # high enough on its own
     ],
 )
-def test_decline_far_ahead_of_a_structured_tool_declines(
+def test_decline_clearly_ahead_of_a_structured_tool_declines(
     fixed_router: Callable[..., Router], scores: dict[str, float], declined: bool
 ) -> None:
     route = fixed_router(**scores).route("any question")
