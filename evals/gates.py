@@ -59,11 +59,13 @@ class Floors:
 # Dev: the questions knobs were chosen on. The starting gates of the eval suite, except citation
 # precision: the regular expressions that read questions until issue 17 were grown on these very
 # questions and reached 0.903; the router, which learns from a separate bank, reaches 0.874 on them,
-# and 0.826 once 75 rewordings in seven registers joined dev (December 2026), so the floor is 0.80.
+# and 0.826 once 75 rewordings in seven registers joined dev (December 2026), so the floor was 0.80; the
+# second set written apart from the corpus alone (December 2026) brought it to 0.793 and hybrid hit@5 from
+# 0.915 to 0.897, so their floors are 0.78 and 0.88 (the questions avoid the documents' own words).
 # Refusals: 1.0 on dev until the ground truth written apart from the corpus alone joined (December 2026);
 # its tax question on an AI engineer's salary is answered with pay figures (15 of 16), so the floor is
 # that of test and 1.0 stays the target the run reports.
-DEV_FLOORS = Floors(0.90, 0.75, 0.70, 0.80, 1.0, 0.90)
+DEV_FLOORS = Floors(0.88, 0.75, 0.70, 0.78, 1.0, 0.90)
 # Test: never tuned on. Floors a little under what the router measured when the split was made
 # (evals/README.md), so the score cannot slip back; the targets below are the goal.
 TEST_FLOORS = Floors(0.90, 0.75, 0.65, 0.72, 0.85, 0.90)
