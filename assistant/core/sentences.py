@@ -142,8 +142,9 @@ def _answers_something(sentence: str) -> bool:
     words = _REFERENCE.sub(r"\1", sentence).split()
     if len(words) < 5 or (len(" ".join(words)) < 0.6 * len(sentence) and len(words) < 12):
         return False
-    letters = sum(ch.isalpha() or ch.isspace() for ch in sentence)
-    return letters >= 0.8 * len(sentence)
+    # Digits count as words: a guide's most distinctive facts are often its figures ("E4 ~$332K, E5 ~$492K").
+    wordy = sum(ch.isalnum() or ch.isspace() for ch in sentence)
+    return wordy >= 0.8 * len(sentence)
 
 
 def quote(text: str, chars: int = 300) -> str:

@@ -19,6 +19,12 @@ def test_headings_tables_and_code_are_skipped() -> None:
     assert quotable_sentences(text) == ["Keep a notebook of failed queries."]
 
 
+def test_a_statement_of_figures_is_quotable_and_symbols_are_not() -> None:
+    figures = "At Meta, total compensation for an E4 MLE is ~$332K, E5 ~$492K, E6 ~$648K annually."
+    text = f"{figures}\nconfig = {{'top_k': [5, 10], 'alpha': (0.5 + 0.25) * 2}} # tune => {{}}"
+    assert quotable_sentences(text) == [figures]
+
+
 def test_questions_list_intros_and_fragments_are_skipped() -> None:
     text = "What should you learn first in this field?\nThe plan has three steps to follow:\nToo short.\nVector search needs good chunking."
     assert quotable_sentences(text) == ["Vector search needs good chunking."]
