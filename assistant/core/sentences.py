@@ -123,11 +123,12 @@ def _cut(sentence: str) -> str:
 
 
 def _names_one_thing(item: str) -> bool:
-    """A short list item in words, no link ("Risk assessment and underwriting"): a name, not a statement."""
+    """A short list item in words or figures, no link ("Risk assessment and underwriting", "10-15 min high-level
+    design"): a name, not a statement."""
     if len(item.split()) > LIST_ITEM_WORDS or item.endswith(("?", ":", ".", "!")) or _REFERENCE.search(item):
         return False
-    letters = sum(ch.isalpha() or ch.isspace() for ch in item)
-    return len(item) >= 3 and letters >= 0.8 * len(item)
+    wordy = sum(ch.isalnum() or ch.isspace() for ch in item)
+    return len(item) >= 3 and wordy >= 0.8 * len(item)
 
 
 def _answers_something(sentence: str) -> bool:

@@ -64,6 +64,12 @@ def test_a_named_list_is_backed_by_its_own_lines_even_with_statements_between() 
     assert statement.text == statement.quote == "Evaluate every change against labelled questions."
 
 
+def test_short_items_with_figures_are_names_in_their_list() -> None:
+    text = "Time allocation:\n- ~5 min clarifying the problem\n- 10-15 min high-level design\n- 15-20 min deep dive"
+    (unit,) = quotable_units(text)
+    assert unit.text == "Time allocation: ~5 min clarifying the problem; 10-15 min high-level design; 15-20 min deep dive"
+
+
 def test_a_lone_name_links_and_a_linked_label_are_not_shown_as_a_list() -> None:
     assert quotable_units("Tools:\n- Fraud detection") == []
     linked = quotable_units("- [Course](https://example.com/course)\n- [Book](https://example.com/book)")
