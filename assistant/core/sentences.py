@@ -127,8 +127,7 @@ def _names_one_thing(item: str) -> bool:
     design"): a name, not a statement."""
     if len(item.split()) > LIST_ITEM_WORDS or item.endswith(("?", ":", ".", "!")) or _REFERENCE.search(item):
         return False
-    wordy = sum(ch.isalnum() or ch.isspace() for ch in item)
-    return len(item) >= 3 and wordy >= 0.8 * len(item)
+    return len(item) >= 3 and _in_words(item)
 
 
 def _answers_something(sentence: str) -> bool:
@@ -143,9 +142,13 @@ def _answers_something(sentence: str) -> bool:
     words = _REFERENCE.sub(r"\1", sentence).split()
     if len(words) < 5 or (len(" ".join(words)) < 0.6 * len(sentence) and len(words) < 12):
         return False
+    return _in_words(sentence)
+
+
+def _in_words(text: str) -> bool:
+    """At least 80% letters, digits and spaces: prose, not code or markup."""
     # Digits count as words: a guide's most distinctive facts are often its figures ("E4 ~$332K, E5 ~$492K").
-    wordy = sum(ch.isalnum() or ch.isspace() for ch in sentence)
-    return wordy >= 0.8 * len(sentence)
+    return sum(ch.isalnum() or ch.isspace() for ch in text) >= 0.8 * len(text)
 
 
 def quote(text: str, chars: int = 300) -> str:

@@ -38,6 +38,8 @@ from assistant.vocab.terms import MEASURES, Measure
 ToolName = Literal["search_corpus", "market_stats", "find_jobs", "skill_gap"]
 TOOLS: tuple[ToolName, ...] = ("search_corpus", "market_stats", "find_jobs", "skill_gap")
 DECLINE = "decline"
+# How far "decline" must lead a structured tool's score to decline under DECLINE_AT (tuning.py says why).
+_DECLINE_LEADS: dict[str, float] = {"market_stats": DECLINE_LEAD, "find_jobs": DECLINE_LEAD, "skill_gap": GAP_DECLINE_LEAD}
 EXAMPLES = Path(__file__).with_name("examples.yaml")
 MEASURE_EXAMPLES = Path(__file__).with_name("measures.yaml")
 
@@ -140,7 +142,7 @@ class Router:
         best = tools[0]
         # A guide answer leaning off-topic is judged later by how close the guides come; a figure, job list
         # or gap has no such check, so "decline" clearly ahead of its tool declines it here.
-        lead = {"market_stats": DECLINE_LEAD, "find_jobs": DECLINE_LEAD, "skill_gap": GAP_DECLINE_LEAD}.get(best)
+        lead = _DECLINE_LEADS.get(best)
         ahead = lead is not None and scores[DECLINE] >= lead * scores[best]
         if scores[DECLINE] >= max(DECLINE_AT, scores[best]) or ahead:
             return Route(scores, (), True)
