@@ -8,6 +8,7 @@ from assistant.core.embedding import Embedder
 from assistant.core.schema import DOC_TYPES, OUTLINE_SECTION, Hit
 from assistant.errors import IndexMissingError, InputError
 from assistant.retrieval import query_terms, title_match
+from assistant.retrieval.fusion import fused_query
 from assistant.retrieval.spelling import speller_for
 from assistant.retrieval.tuning import DEFAULT_TUNING, SearchTuning
 from assistant.store.base import Filter, Match, Partition, Record, SearchMode, SparseVec, Store, best_first
@@ -18,12 +19,12 @@ POSTING = Match("doc_type", ("job_posting",))
 OUTLINE = Match("section", (OUTLINE_SECTION,))
 
 
-def partitions(tuning: SearchTuning) -> tuple[Partition, ...]:
-    """The three slices ranked on their own and fused: guide passages, guide outlines, job postings."""
+def partitions(tuning: SearchTuning, flt: Filter | None = None) -> tuple[Partition, ...]:
+    """The three slices ranked on their own and fused (guide passages, guide outlines, job postings), within `flt`."""
     return (
-        Partition(Filter(must_not=(POSTING, OUTLINE)), tuning.guide_weight),
-        Partition(Filter(must=(OUTLINE,)), tuning.outline_weight),
-        Partition(Filter(must=(POSTING,)), tuning.posting_weight),
+        Partition(Filter(must_not=(POSTING, OUTLINE)).merge(flt), tuning.guide_weight),
+        Partition(Filter(must=(OUTLINE,)).merge(flt), tuning.outline_weight),
+        Partition(Filter(must=(POSTING,)).merge(flt), tuning.posting_weight),
     )
 
 
@@ -72,18 +73,7 @@ def search(
     if sparse is not None and not sparse.indices:
         sparse = None
     fetch = limit if max_per_source is None else min(max(limit * 5, 50), 100)
-    # The store returns records with equal scores (RRF scores come from ranks and tie often) in no
-    # fixed order: fetching past the cut and sorting by id keeps the same candidates in the same order.
-    found = store.query(
-        CHUNKS,
-        dense=dense,
-        sparse=sparse,
-        flt=flt,
-        limit=fetch + tuning.tie_margin,
-        partitions=partitions(tuning),
-        rrf_k=tuning.rrf_k,
-    )
-    records = sorted(level_duplicates(found), key=best_first)[:fetch]
+    records = fused_query(store, CHUNKS, dense, sparse, partitions(tuning, flt), k=tuning.rrf_k, margin=tuning.tie_margin)[:fetch]
     if mode == "hybrid":
         records = sorted(demote_links(title_match.rerank(records, query, tuning), tuning), key=best_first)
     hits: list[Hit] = []
@@ -104,18 +94,6 @@ def search(
         if len(hits) == limit:
             break
     return hits
-
-
-def level_duplicates(records: Sequence[Record]) -> list[Record]:
-    """The records, chunks with the same title, section and text (byte-identical files) all at the best one's score."""
-    # Identical chunks tie in each ranking the store fuses, and it breaks the tie by where it wrote them, which an
-    # update of one copy changes: with RRF the first copy outscores the second (1.2 against 0.75), so which copy an
-    # answer quoted depended on the index's history. Levelled, their order comes from their ids.
-    keys = [(r.payload.get("title", ""), r.payload.get("section", ""), r.payload.get("text", "")) for r in records]
-    best: dict[tuple[str, str, str], float] = {}
-    for key, r in zip(keys, records, strict=True):
-        best[key] = max(best.get(key, r.score), r.score)
-    return [Record(r.id, r.payload, best[key]) for key, r in zip(keys, records, strict=True)]
 
 
 def demote_links(records: Sequence[Record], tuning: SearchTuning = DEFAULT_TUNING) -> list[Record]:
@@ -144,10 +122,7 @@ def _passage_for(
     )
     if best is None:
         flt = Filter(must=(Match("source", (source,)),), must_not=(OUTLINE,))
-        found = sorted(
-            store.query(CHUNKS, dense=dense, sparse=sparse, flt=flt, limit=3 + tuning.tie_margin, rrf_k=tuning.rrf_k),
-            key=best_first,
-        )
+        found = fused_query(store, CHUNKS, dense, sparse, (Partition(flt),), k=tuning.rrf_k, margin=tuning.tie_margin)
         found = [r for r in found[:3] if r.id not in used]
         best = found[0] if found else None
     return outline if best is None else Record(best.id, best.payload, outline.score)

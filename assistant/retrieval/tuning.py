@@ -42,7 +42,7 @@ class SearchTuning:
     # Words of the query the index never uses are mended into the most used word an edit away
     # (retrieval/spelling.py), for the dense and the keyword rankings alike.
     mend_typos: bool = True
-    # Records fetched past the cut, so score ties are settled by id over the same candidates.
+    # Points each ranked list fetches past its cut of 50, so points tied at the cut are all kept (`fusion.fused_query`).
     tie_margin: int = 10
 
 
