@@ -73,7 +73,9 @@ def search(
     if sparse is not None and not sparse.indices:
         sparse = None
     fetch = limit if max_per_source is None else min(max(limit * 5, 50), 100)
-    records = fused_query(store, CHUNKS, dense, sparse, partitions(tuning, flt), k=tuning.rrf_k, margin=tuning.tie_margin)[:fetch]
+    records = fused_query(
+        store, CHUNKS, dense, sparse, partitions(tuning, flt), k=tuning.rrf_k, limit=fetch, margin=tuning.tie_margin
+    )
     if mode == "hybrid":
         records = sorted(demote_links(title_match.rerank(records, query, tuning), tuning), key=best_first)
     hits: list[Hit] = []
@@ -122,7 +124,7 @@ def _passage_for(
     )
     if best is None:
         flt = Filter(must=(Match("source", (source,)),), must_not=(OUTLINE,))
-        found = fused_query(store, CHUNKS, dense, sparse, (Partition(flt),), k=tuning.rrf_k, margin=tuning.tie_margin)
-        found = [r for r in found[:3] if r.id not in used]
+        found = fused_query(store, CHUNKS, dense, sparse, (Partition(flt),), k=tuning.rrf_k, limit=3, margin=tuning.tie_margin)
+        found = [r for r in found if r.id not in used]
         best = found[0] if found else None
     return outline if best is None else Record(best.id, best.payload, outline.score)

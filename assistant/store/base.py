@@ -158,12 +158,14 @@ class Store(Protocol):
         partitions: Sequence[Partition] = (),
         rrf_k: int = RRF_K,
         exact: bool = False,
+        with_payload: bool = True,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse).
 
         With partitions, each vector is prefetched within each partition and the prefetches are
         fused with weighted RRF, so one large slice (e.g. job postings) cannot crowd out the rest.
         `exact` compares the query with every point instead of walking the HNSW graph (for measuring recall).
+        Without `with_payload` the records carry ids and scores only (a ranking to fuse, then `retrieve`).
         """
         ...
 

@@ -210,6 +210,7 @@ class EdgeStore:
         partitions: Sequence[Partition] = (),
         rrf_k: int = RRF_K,
         exact: bool = False,
+        with_payload: bool = True,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
         queries = nearest(dense, sparse)
@@ -217,7 +218,7 @@ class EdgeStore:
             raise ValueError("query needs a dense or a sparse vector")
         where, params = edge_filter(flt), search_params(exact, HNSW_EF)
         if len(queries) == 1 and not partitions:
-            request = qe.QueryRequest(limit=limit, query=queries[0], filter=where, with_payload=True, params=params)
+            request = qe.QueryRequest(limit=limit, query=queries[0], filter=where, with_payload=with_payload, params=params)
         else:
             parts = partitions or (Partition(Filter()),)
             prefetches = [
@@ -232,7 +233,7 @@ class EdgeStore:
                 # The binding's stub lists `Fusion` but not its `Rrf` variant, which it accepts at run time.
                 query=qe.Fusion.Rrf(k=rrf_k, weights=weights),  # type: ignore[arg-type]
                 filter=where,
-                with_payload=True,
+                with_payload=with_payload,
             )
         shard = self._shard(name)
         with self._engine("query", name):

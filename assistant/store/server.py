@@ -229,6 +229,7 @@ class ServerStore:
         partitions: Sequence[Partition] = (),
         rrf_k: int = RRF_K,
         exact: bool = False,
+        with_payload: bool = True,
     ) -> list[Record]:
         """Nearest points: dense only, sparse only, or both fused with RRF (prefetch each, then fuse)."""
         queries: list[tuple[Any, str]] = []
@@ -240,7 +241,7 @@ class ServerStore:
             raise ValueError("query needs a dense or a sparse vector")
         # Local mode always compares every vector (and warns about search params).
         where, params = to_filter(flt), qm.SearchParams(exact=True) if exact and not self._local else None
-        args: dict[str, Any] = {"query_filter": where, "limit": limit, "with_payload": True, "search_params": params}
+        args: dict[str, Any] = {"query_filter": where, "limit": limit, "with_payload": with_payload, "search_params": params}
         if len(queries) == 1 and not partitions:
             args |= {"query": queries[0][0], "using": queries[0][1]}
         else:

@@ -29,14 +29,14 @@ def test_scores_that_differ_only_past_the_compared_decimals_tie() -> None:
 
 
 def test_rrf_sums_each_lists_weight_over_k_plus_rank() -> None:
-    dense = RankedList([_r("a", 0.9), _r("b", 0.8)], weight=1.0)
-    sparse = RankedList([_r("b", 7.0), _r("c", 3.0)], weight=0.5)
+    dense = RankedList.of([_r("a", 0.9), _r("b", 0.8)], weight=1.0)
+    sparse = RankedList.of([_r("b", 7.0), _r("c", 3.0)], weight=0.5)
     fused = {r.id: r.score for r in rrf([dense, sparse], k=1)}
     assert fused == pytest.approx({"a": 1.0, "b": 1 / 2 + 0.5, "c": 0.5 / 2})
 
 
 def test_equal_fused_scores_come_out_in_id_order() -> None:
-    fused = rrf([RankedList([_r("b", 0.9), _r("a", 0.8)]), RankedList([_r("a", 5.0), _r("b", 4.0)])], k=1)
+    fused = rrf([RankedList.of([_r("b", 0.9), _r("a", 0.8)]), RankedList.of([_r("a", 5.0), _r("b", 4.0)])], k=1)
     assert [r.id for r in fused] == ["a", "b"] and fused[0].score == fused[1].score
 
 
@@ -63,7 +63,9 @@ class _Points:
 
 
 def _fused(store: Store, depth: int = 50, parts: tuple[Partition, ...] = (Partition(Filter()),)) -> list[tuple[str, float]]:
-    return [(r.id, r.score) for r in fused_query(store, CHUNKS, [1.0, 0.0], SparseVec([0], [1.0]), parts, k=1, depth=depth)]
+    return [
+        (r.id, r.score) for r in fused_query(store, CHUNKS, [1.0, 0.0], SparseVec([0], [1.0]), parts, k=1, limit=10, depth=depth)
+    ]
 
 
 def test_the_same_points_written_in_any_order_fuse_to_one_ranking(tmp_path: Path) -> None:

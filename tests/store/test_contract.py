@@ -183,6 +183,14 @@ def test_query_returns_payload(docs: Store) -> None:
     assert hit.payload["doc_type"] == "guide" and hit.payload["tags"] == ["rag", "python"]
 
 
+def test_query_without_payload_ranks_the_same_points(docs: Store) -> None:
+    for kwargs in ({"dense": QUERY_DENSE}, {"sparse": QUERY_SPARSE}):
+        full = docs.query(COL, limit=4, **kwargs)  # type: ignore[arg-type]
+        bare = docs.query(COL, limit=4, with_payload=False, **kwargs)  # type: ignore[arg-type]
+        assert [(r.id, round(r.score, 5)) for r in bare] == [(r.id, round(r.score, 5)) for r in full]
+        assert all(r.payload == {} for r in bare) and all(r.payload for r in full)
+
+
 def test_query_needs_a_vector(docs: Store) -> None:
     with pytest.raises(ValueError):
         docs.query(COL)
