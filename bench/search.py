@@ -67,7 +67,17 @@ def store_latency(store: Store, vectors: Sequence[QueryVectors], mode: str, flt:
         if dense is None and sparse is None:
             continue  # a BM25 query with no known term: search() returns nothing without asking the store
         t0 = time.perf_counter()
-        fused_query(store, CHUNKS, dense, sparse, partitions(DEFAULT_TUNING, flt), k=DEFAULT_TUNING.rrf_k, limit=LIMIT)
+        fused_query(
+            store,
+            CHUNKS,
+            dense,
+            sparse,
+            partitions(DEFAULT_TUNING, flt),
+            k=DEFAULT_TUNING.rrf_k,
+            limit=LIMIT,
+            depth=DEFAULT_TUNING.list_depth,
+            margin=DEFAULT_TUNING.tie_margin,
+        )
         took = time.perf_counter() - t0
         store_s.append(took)
         total_s.append(took + embed)

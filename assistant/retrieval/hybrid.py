@@ -74,7 +74,15 @@ def search(
         sparse = None
     fetch = limit if max_per_source is None else min(max(limit * 5, 50), 100)
     records = fused_query(
-        store, CHUNKS, dense, sparse, partitions(tuning, flt), k=tuning.rrf_k, limit=fetch, margin=tuning.tie_margin
+        store,
+        CHUNKS,
+        dense,
+        sparse,
+        partitions(tuning, flt),
+        k=tuning.rrf_k,
+        limit=fetch,
+        depth=tuning.list_depth,
+        margin=tuning.tie_margin,
     )
     if mode == "hybrid":
         records = sorted(demote_links(title_match.rerank(records, query, tuning), tuning), key=best_first)
@@ -124,7 +132,17 @@ def _passage_for(
     )
     if best is None:
         flt = Filter(must=(Match("source", (source,)),), must_not=(OUTLINE,))
-        found = fused_query(store, CHUNKS, dense, sparse, (Partition(flt),), k=tuning.rrf_k, limit=3, margin=tuning.tie_margin)
+        found = fused_query(
+            store,
+            CHUNKS,
+            dense,
+            sparse,
+            (Partition(flt),),
+            k=tuning.rrf_k,
+            limit=3,
+            depth=tuning.list_depth,
+            margin=tuning.tie_margin,
+        )
         found = [r for r in found if r.id not in used]
         best = found[0] if found else None
     return outline if best is None else Record(best.id, best.payload, outline.score)

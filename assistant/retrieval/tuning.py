@@ -42,7 +42,9 @@ class SearchTuning:
     # Words of the query the index never uses are mended into the most used word an edit away
     # (retrieval/spelling.py), for the dense and the keyword rankings alike.
     mend_typos: bool = True
-    # Points each ranked list fetches past its cut of 50, so points tied at the cut are all kept (`fusion.fused_query`).
+    # How deep each slice's dense and BM25 rankings go into the fusion (the store's own prefetch depth before it moved
+    # to `fusion.fused_query`), and how many points past that cut each fetches, so points tied at the cut are all kept.
+    list_depth: int = 50
     tie_margin: int = 10
 
 

@@ -184,9 +184,9 @@ def test_query_returns_payload(docs: Store) -> None:
 
 
 def test_query_without_payload_ranks_the_same_points(docs: Store) -> None:
-    for kwargs in ({"dense": QUERY_DENSE}, {"sparse": QUERY_SPARSE}):
-        full = docs.query(COL, limit=4, **kwargs)  # type: ignore[arg-type]
-        bare = docs.query(COL, limit=4, with_payload=False, **kwargs)  # type: ignore[arg-type]
+    for dense, sparse in ((QUERY_DENSE, None), (None, QUERY_SPARSE)):
+        full = docs.query(COL, dense=dense, sparse=sparse, limit=4)
+        bare = docs.query(COL, dense=dense, sparse=sparse, limit=4, with_payload=False)
         assert [(r.id, round(r.score, 5)) for r in bare] == [(r.id, round(r.score, 5)) for r in full]
         assert all(r.payload == {} for r in bare) and all(r.payload for r in full)
 
