@@ -15,7 +15,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from assistant.retrieval.tuning import DEFAULT_TUNING, SearchTuning
 from assistant.store.base import Record, best_first
@@ -37,10 +37,12 @@ def _stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> set[str]:
+# Every search stems its candidates' titles; a corpus has a few thousand titles, so each is stemmed once.
+@lru_cache(maxsize=8192)
+def terms(text: str) -> frozenset[str]:
     """Content words (stemmed) and adjacent pairs of them."""
     words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
-    return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    return frozenset(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
 @cache
@@ -51,7 +53,7 @@ def _role_terms() -> dict[str, str]:
     return {" ".join(_stem(w) for w in name.split()[:2]): role.id for role in ROLES for name in role.names}
 
 
-def _roles(found: set[str]) -> set[str]:
+def _roles(found: frozenset[str] | set[str]) -> set[str]:
     return {role for t in found if (role := _role_terms().get(t))}
 
 
