@@ -15,6 +15,7 @@ from assistant.market.dates import DateRange
 from assistant.market.filters import MarketFilter, resolve
 from assistant.market.stats import PostingRef, category_of, examples, segment_dates, skill_counts
 from assistant.retrieval.hybrid import chunk_filter, search
+from assistant.retrieval.tuning import LEARNING_TUNING
 from assistant.store.base import Filter, Match, Store
 from assistant.store.collections import CHUNKS
 from assistant.store.vector_cache import CachedEmbedder
@@ -171,8 +172,8 @@ def guide_passages(store: Store, embedder: Embedder, skill: str, guide: str | No
     query = learn_query(skill)
     hits: list[Hit] = []
     if guide:
-        hits += search(store, embedder, query, flt=Filter(must=(Match("source", (guide,)),)), limit=1)
-    hits += search(store, embedder, query, flt=chunk_filter(doc_types=GUIDE_DOC_TYPES), limit=n)
+        hits += search(store, embedder, query, flt=Filter(must=(Match("source", (guide,)),)), limit=1, tuning=LEARNING_TUNING)
+    hits += search(store, embedder, query, flt=chunk_filter(doc_types=GUIDE_DOC_TYPES), limit=n, tuning=LEARNING_TUNING)
     unique = {h.chunk_id: h for h in hits}
     return list(unique.values())[:n]
 

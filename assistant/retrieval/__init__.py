@@ -1,4 +1,4 @@
-"""Hybrid search over the chunks: dense and BM25 slices fused by rank, a title ranking, every knob in `tuning`."""
+"""Hybrid search over the chunks: dense and BM25 slices fused by rank, title and sentence rankings, every knob in `tuning`."""
 
 from assistant.retrieval.hybrid import search
 

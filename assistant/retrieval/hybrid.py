@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from assistant.core.embedding import Embedder
 from assistant.core.schema import DOC_TYPES, OUTLINE_SECTION, Hit
 from assistant.errors import IndexMissingError, InputError
-from assistant.retrieval import query_terms, title_match
+from assistant.retrieval import query_terms, sentence_match, title_match
 from assistant.retrieval.fusion import fused_query
 from assistant.retrieval.spelling import speller_for
 from assistant.retrieval.tuning import DEFAULT_TUNING, SearchTuning
@@ -20,12 +20,27 @@ OUTLINE = Match("section", (OUTLINE_SECTION,))
 
 
 def partitions(tuning: SearchTuning, flt: Filter | None = None) -> tuple[Partition, ...]:
-    """The three slices ranked on their own and fused (guide passages, guide outlines, job postings), within `flt`."""
-    return (
-        Partition(Filter(must_not=(POSTING, OUTLINE)).merge(flt), tuning.guide_weight),
-        Partition(Filter(must=(OUTLINE,)).merge(flt), tuning.outline_weight),
-        Partition(Filter(must=(POSTING,)).merge(flt), tuning.posting_weight),
+    """The slices ranked on their own and fused (guide passages, guide outlines, job postings), within `flt`.
+
+    A slice the filter's document types rule out (postings, when only guides are searched) is left out.
+    """
+    kinds = _doc_types(flt)
+    slices = (
+        (Partition(Filter(must_not=(POSTING, OUTLINE)).merge(flt), tuning.guide_weight), kinds != {"job_posting"}),
+        (Partition(Filter(must=(OUTLINE,)).merge(flt), tuning.outline_weight), kinds != {"job_posting"}),
+        (Partition(Filter(must=(POSTING,)).merge(flt), tuning.posting_weight), kinds is None or "job_posting" in kinds),
     )
+    return tuple(part for part, possible in slices if possible)
+
+
+def _doc_types(flt: Filter | None) -> set[str] | None:
+    """The document types a filter allows, or None when it does not restrict them (a chunk has one type)."""
+    allowed: set[str] | None = None
+    for cond in flt.must if flt else ():
+        if isinstance(cond, Match) and cond.key == "doc_type":
+            values = {str(v) for v in cond.values}
+            allowed = values if allowed is None else allowed & values
+    return allowed
 
 
 def chunk_filter(
@@ -85,7 +100,8 @@ def search(
         margin=tuning.tie_margin,
     )
     if mode == "hybrid":
-        records = sorted(demote_links(title_match.rerank(records, query, tuning), tuning), key=best_first)
+        records = sentence_match.rerank(store, title_match.rerank(records, query, tuning), dense, tuning)
+        records = sorted(demote_links(records, tuning), key=best_first)
     hits: list[Hit] = []
     used: set[str] = set()
     per_document: dict[str, int] = {}

@@ -6,7 +6,7 @@ changes one value in one call instead of a module constant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ class SearchTuning:
     # and their many short entries match many questions a little. Hybrid hit@1 0.737 -> 0.772, MRR@5
     # 0.825 -> 0.842.
     links_weight: float = 0.5
+    # The documents of the `sentence_depth` quotable sentences nearest the query, ranked by their best one, as one
+    # more list (retrieval/sentence_match.py). Hybrid hit@5 / MRR@5 0.897 / 0.793 -> 0.916 / 0.807 on dev, 0.912 /
+    # 0.807 -> 0.929 / 0.823 on test; key facts flat (evals/README.md).
+    sentence_weight: float = 0.5
+    sentence_depth: int = 100
     # Words of the query the index never uses are mended into the most used word an edit away
     # (retrieval/spelling.py), for the dense and the keyword rankings alike.
     mend_typos: bool = True
@@ -49,3 +54,8 @@ class SearchTuning:
 
 
 DEFAULT_TUNING = SearchTuning()
+# A skill gap looks up "how to learn <skill>" for each of its ten missing skills: a fixed query naming one
+# skill, where the title and chunk rankings already find the guides that teach it. The sentence ranking costs
+# one more query per lookup (statistics bench: gap p50 31.7 -> 44.7 ms, over its 50 ms p95 target), so these
+# lookups go without it.
+LEARNING_TUNING = replace(DEFAULT_TUNING, sentence_weight=0.0)

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.core.schema import stable_id
 from assistant.errors import IndexMissingError, InputError
-from assistant.retrieval.hybrid import chunk_filter, search
+from assistant.retrieval.hybrid import POSTING, chunk_filter, partitions, search
 from assistant.retrieval.tuning import DEFAULT_TUNING, SearchTuning
 from assistant.services import Services
 from assistant.store.base import Point, SparseVec, Store
@@ -49,6 +49,14 @@ def test_doc_type_filter_restricts_results(small) -> None:  # type: ignore[no-un
     store, embedder = small
     hits = search(store, embedder, "take-home assignments", flt=chunk_filter(["learning_path"]), limit=5)
     assert {h.doc_type for h in hits} == {"learning_path"}
+
+
+def test_a_slice_the_document_types_rule_out_is_not_queried() -> None:
+    guides = partitions(DEFAULT_TUNING, chunk_filter(["learning_path", "role_guide"]))
+    assert len(guides) == 2 and all(POSTING not in p.flt.must for p in guides)
+    postings = partitions(DEFAULT_TUNING, chunk_filter(["job_posting"]))
+    assert [p.weight for p in postings] == [DEFAULT_TUNING.posting_weight]
+    assert len(partitions(DEFAULT_TUNING, chunk_filter(city="Berlin"))) == len(partitions(DEFAULT_TUNING)) == 3
 
 
 def test_unknown_doc_type_is_an_input_error() -> None:
