@@ -301,9 +301,11 @@ def _ask_real(services: Services, question: str, history: Sequence[AskResult] = 
             "What should a frontend engineer learn first on the way to AI engineering?",
             {"field-guide/learning-paths/from-frontend-engineer.md"},
         ),
+        # The role guide answers this as well, in its section "vs ML Engineer": "ML engineers own model weights,
+        # AI engineers use third-party models via APIs".
         (
             "I'm an ML engineer. How different is AI engineering from what I already do?",
-            {"field-guide/learning-paths/from-ml-engineer.md"},
+            {"field-guide/learning-paths/from-ml-engineer.md", "field-guide/role/01-my-vision.md"},
         ),
         (
             "What does a typical AI engineer interview process look like?",
