@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.core.embedding import Embedder
-from assistant.retrieval.fusion import fused_query
-from assistant.retrieval.hybrid import partitions, search
+from assistant.retrieval.hybrid import fused_chunks, partitions, search
 from assistant.retrieval.tuning import DEFAULT_TUNING
 from assistant.store.base import Filter, Match, SparseVec, Store
 from assistant.store.collections import CHUNKS
@@ -67,17 +66,7 @@ def store_latency(store: Store, vectors: Sequence[QueryVectors], mode: str, flt:
         if dense is None and sparse is None:
             continue  # a BM25 query with no known term: search() returns nothing without asking the store
         t0 = time.perf_counter()
-        fused_query(
-            store,
-            CHUNKS,
-            dense,
-            sparse,
-            partitions(DEFAULT_TUNING, flt),
-            k=DEFAULT_TUNING.rrf_k,
-            limit=LIMIT,
-            depth=DEFAULT_TUNING.list_depth,
-            margin=DEFAULT_TUNING.tie_margin,
-        )
+        fused_chunks(store, dense, sparse, partitions(DEFAULT_TUNING, flt), DEFAULT_TUNING, LIMIT)
         took = time.perf_counter() - t0
         store_s.append(took)
         total_s.append(took + embed)

@@ -43,6 +43,20 @@ def _doc_types(flt: Filter | None) -> set[str] | None:
     return allowed
 
 
+def fused_chunks(
+    store: Store,
+    dense: list[float] | None,
+    sparse: SparseVec | None,
+    parts: Sequence[Partition],
+    tuning: SearchTuning,
+    limit: int,
+) -> list[Record]:
+    """The `limit` best chunks of the slices' dense and BM25 rankings, fused with the tuning's constant, depth and margin."""
+    return fused_query(
+        store, CHUNKS, dense, sparse, parts, k=tuning.rrf_k, limit=limit, depth=tuning.list_depth, margin=tuning.tie_margin
+    )
+
+
 def chunk_filter(
     doc_types: Sequence[str] | None = None, city: str | None = None, company: str | None = None, source: str | None = None
 ) -> Filter:
@@ -88,17 +102,7 @@ def search(
     if sparse is not None and not sparse.indices:
         sparse = None
     fetch = limit if max_per_source is None else min(max(limit * 5, 50), 100)
-    records = fused_query(
-        store,
-        CHUNKS,
-        dense,
-        sparse,
-        partitions(tuning, flt),
-        k=tuning.rrf_k,
-        limit=fetch,
-        depth=tuning.list_depth,
-        margin=tuning.tie_margin,
-    )
+    records = fused_chunks(store, dense, sparse, partitions(tuning, flt), tuning, fetch)
     if mode == "hybrid":
         records = sentence_match.rerank(store, title_match.rerank(records, query, tuning), dense, tuning)
         records = sorted(demote_links(records, tuning), key=best_first)
@@ -148,17 +152,7 @@ def _passage_for(
     )
     if best is None:
         flt = Filter(must=(Match("source", (source,)),), must_not=(OUTLINE,))
-        found = fused_query(
-            store,
-            CHUNKS,
-            dense,
-            sparse,
-            (Partition(flt),),
-            k=tuning.rrf_k,
-            limit=3,
-            depth=tuning.list_depth,
-            margin=tuning.tie_margin,
-        )
+        found = fused_chunks(store, dense, sparse, (Partition(flt),), tuning, 3)
         found = [r for r in found if r.id not in used]
         best = found[0] if found else None
     return outline if best is None else Record(best.id, best.payload, outline.score)
