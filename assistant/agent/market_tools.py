@@ -225,7 +225,8 @@ def skill_gap(
 ) -> SkillGap:
     """What someone lacks for an AI engineering role: missing skills ranked by demand, their strengths, guide passages.
 
-    Give one of background, skills or about_me. The result says when the target postings were posted (`dates`).
+    Give one of background, skills or about_me; with skills, a background also given only picks its learning path.
+    The result says when the target postings were posted (`dates`).
 
     Args:
         background: A background preset: data-engineer, data-scientist, backend-engineer, frontend-engineer, ml-engineer.
@@ -238,10 +239,12 @@ def skill_gap(
     """
     deps, reg = ctx.deps, ctx.deps.evidence
     try:
-        if background:
-            profile = gap.profile_from_background(deps.taxonomy, background)
-        elif skills:
+        if skills:
             profile = gap.profile_from_list(deps.taxonomy, skills)
+            if background:
+                profile = gap.with_path_of(profile, background)
+        elif background:
+            profile = gap.profile_from_background(deps.taxonomy, background)
         elif about_me:
             profile = gap.profile_from_text(deps.taxonomy, about_me)
         else:

@@ -16,7 +16,14 @@ from assistant.app.status import notice
 from assistant.core.indexing import IndexStatus
 from assistant.errors import InputError
 from assistant.market.charts import plot_gap
-from assistant.market.gap import Profile, profile_from_background, profile_from_cv, profile_from_list, skill_gap
+from assistant.market.gap import (
+    Profile,
+    profile_from_background,
+    profile_from_cv,
+    profile_from_list,
+    skill_gap,
+    with_path_of,
+)
 from assistant.services import Services
 from assistant.vocab.backgrounds import load_backgrounds
 
@@ -36,17 +43,19 @@ class GapView:
 
 
 def choose_profile(services: Services, background: str | None, skills: str | None, cv: str | None) -> tuple[Profile, str]:
-    """The profile to analyse and where it came from: a CV wins over typed skills, which win over a preset."""
+    """The profile to analyse and where it came from: a CV wins over typed skills, which win over a preset; a preset
+    chosen beside them still picks the learning path cited."""
     taxonomy = services.taxonomy
     if cv:
         path = check_pdf_upload(Path(cv), max_upload_bytes(services.settings))
-        return profile_from_cv(taxonomy, path), "your CV"
-    if skills and skills.strip():
-        return profile_from_list(taxonomy, skills), "the skills you typed"
-    if background:
-        profile = profile_from_background(taxonomy, background)
-        return profile, f"the {background} preset"
-    raise InputError("nothing to analyse yet", hint="choose a background, type your skills, or upload your CV as a PDF")
+        profile, origin = profile_from_cv(taxonomy, path), "your CV"
+    elif skills and skills.strip():
+        profile, origin = profile_from_list(taxonomy, skills), "the skills you typed"
+    elif background:
+        return profile_from_background(taxonomy, background), f"the {background} preset"
+    else:
+        raise InputError("nothing to analyse yet", hint="choose a background, type your skills, or upload your CV as a PDF")
+    return (with_path_of(profile, background) if background else profile), origin
 
 
 def gap_view(

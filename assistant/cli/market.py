@@ -304,7 +304,10 @@ def gap_command(
     ctx: typer.Context,
     skills: Annotated[Optional[str], typer.Option("--skills", help='Your skills, e.g. "spark, airflow, sql".')] = None,
     cv: Annotated[Optional[Path], typer.Option("--cv", help="Your CV as a PDF with a text layer.")] = None,
-    background: Annotated[Optional[str], typer.Option("--from", help="A background preset, e.g. data-engineer.")] = None,
+    background: Annotated[
+        Optional[str],
+        typer.Option("--from", help="A background preset, e.g. data-engineer; beside your skills, its learning path."),
+    ] = None,
     text: Annotated[Optional[str], typer.Option("--text", help="Free text about your experience.")] = None,
     target: Annotated[str, typer.Option(help="ai-engineer (all postings), ai-first or ai-support.")] = "ai-engineer",
     city: City = None,
@@ -317,20 +320,23 @@ def gap_command(
     from assistant.market import gap
 
     services = services_of(ctx)
-    given = [x for x in (skills, cv, background, text) if x is not None]
-    if len(given) != 1:
+    given = [x for x in (skills, cv, text) if x is not None]
+    if len(given) > 1 or not (given or background):
         raise InputError(
-            "give exactly one of --skills, --cv, --from or --text", hint='e.g. assistant gap --skills "spark, airflow, sql"'
+            "give one of --skills, --cv or --text, or --from alone (beside one of them it picks the learning path)",
+            hint='e.g. assistant gap --skills "spark, airflow, sql" --from data-engineer',
         )
     tax = services.taxonomy
     if skills is not None:
         profile = gap.profile_from_list(tax, skills)
     elif cv is not None:
         profile = gap.profile_from_cv(tax, cv)
-    elif background is not None:
-        profile = gap.profile_from_background(tax, background)
+    elif text is not None:
+        profile = gap.profile_from_text(tax, text)
     else:
-        profile = gap.profile_from_text(tax, text or "")
+        profile = gap.profile_from_background(tax, background or "")
+    if background is not None and given:
+        profile = gap.with_path_of(profile, background)
     report = gap.skill_gap(services.store, services.answer_embedder, tax, profile, target=target, city=city, level=level, n=top)
     if plot:
         from assistant.market.charts import plot_gap

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,6 +152,11 @@ def profile_from_background(taxonomy: Taxonomy, background_id: str) -> Profile:
     """A background preset's skills (written from its learning-path guide), with the guide to cite."""
     bg = get_background(background_id)
     return Profile(list(dict.fromkeys(taxonomy.resolve(s) for s in bg.skills)), f"background {bg.label}", bg.guide)
+
+
+def with_path_of(profile: Profile, background_id: str) -> Profile:
+    """The same skills, with the learning-path guide of the background they come from (the skills stay the person's)."""
+    return replace(profile, guide=get_background(background_id).guide)
 
 
 def target_filter(target: str, city: str | None = None, level: str | None = None) -> MarketFilter:

@@ -94,7 +94,7 @@ def who_asks(intent: Intent) -> dict[str, Any]:
     their role's preset, else their own words to find skills in."""
     s = intent.slots
     if len(s.skills) >= STATED_SKILLS:
-        return {"skills": list(s.skills[:12])}
+        return {"skills": list(s.skills[:12]), **({"background": s.background} if s.background else {})}
     if s.background:
         return {"background": s.background}
     if s.skills:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.offline.gazetteer import Found, Gazetteer, key
@@ -123,20 +124,21 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
     under any of its names; without them (no index yet), a capitalised name after "in" or anywhere.
     """
     spans: list[tuple[str, str]] = []
-    background = None
     ids = {b.id for b in load_backgrounds()}
-    for bid, pattern in BACKGROUND_WORDS.items():
-        if bid in ids and (m := re.search(rf"\b({pattern})\b", text, _I)):
-            background = bid
-            spans.append(("background", m.group(0)))
-            break
+    roles = {
+        bid: m.group(0)
+        for bid, pattern in BACKGROUND_WORDS.items()
+        if bid in ids and (m := re.search(rf"\b({pattern})\b", text, _I))
+    }
     # Written all in lower case, a question carries no case to tell "rag" the skill from a word.
     skill_text = taxonomy.cased(text) if not any(c.isupper() for c in text) else text
-    found = [m for m in taxonomy.match_text(skill_text) if not (background and m.text.casefold() in spans[0][1].casefold())]
+    found = [m for m in taxonomy.match_text(skill_text) if not any(m.text.casefold() in w.casefold() for w in roles.values())]
     # Skills named by their kind ("vector db") or maker ("Meta's models") too; one single product is a named skill.
     mentions, sets = skill_words(taxonomy).find(text, found)
     named = sorted([(m.start, m.skill) for m in mentions] + [(s.start, s.skills[0]) for s in sets if len(s.skills) == 1])
     skills = tuple(dict.fromkeys(name for _, name in named))
+    background = _own_role(list(roles), skills, taxonomy)
+    spans[:0] = [("background", roles[background])] if background else []
     spans += [("skills", text[m.start : m.end]) for m in mentions] + [("skills", s.written) for s in sets]
     taken = {m.text.casefold() for m in mentions} | {key(w) for s in sets for w in s.written.split()}
     # A word read as a segment is not also an employer ("any remote junior positions": not the company Junior).
@@ -162,6 +164,15 @@ def find_slots(text: str, taxonomy: Taxonomy, places: Gazetteer | None = None, l
     level = next((k for k, _ in segments if k in LEVELS), None)
     remote = any(k == "Remote" for k, _ in segments)
     return Slots(background, skills, city, company, ai_type, level, remote, tuple(spans), country, readings, tuple(sets))
+
+
+def _own_role(named: list[str], skills: Sequence[str], taxonomy: Taxonomy) -> str | None:
+    """Of the roles a question names, the asker's: the one whose preset shares most of the skills they state, else
+    the first ("I write React and TypeScript; the team comes from backend. Does my frontend background help?")."""
+    if len(named) < 2 or not skills:
+        return named[0] if named else None
+    presets = {b.id: {taxonomy.resolve(s) for s in b.skills} for b in load_backgrounds()}
+    return max(named, key=lambda bid: len(presets[bid].intersection(skills)))
 
 
 def _capitalised_names(

@@ -175,3 +175,20 @@ def test_test_model_can_drive_every_tool_schema(tiny: Services) -> None:
 
 def test_skill_gap_prompt_names_every_background_preset() -> None:
     assert all(b.id in (skill_gap.__doc__ or "") for b in load_backgrounds())
+
+
+def test_skill_gap_with_skills_and_a_background_uses_the_skills_and_cites_the_backgrounds_path(tiny: Services) -> None:
+    seen: list[ToolReturnPart] = []
+
+    def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        if not (returns := _returns(messages, "skill_gap")):
+            args = {"skills": ["Python", "Kafka"], "background": "data-engineer"}
+            return ModelResponse(parts=[ToolCallPart("skill_gap", args)])
+        seen.extend(returns)
+        return _answer("Learn RAG [1].", (1, returns[0].content.id))
+
+    with career_agent().override(model=FunctionModel(respond)):
+        ask(tiny, "I run Kafka and Python pipelines as a data engineer; what am I missing?")
+    gap = seen[0].content
+    assert gap.guide == READ
+    assert gap.have == ["Python", "Kafka"]

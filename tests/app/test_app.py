@@ -179,3 +179,13 @@ def _launched(services: Services) -> Iterator[str]:
         yield str(demo.local_url)
     finally:
         demo.close()
+
+
+def test_typed_skills_win_over_a_preset_which_still_picks_the_learning_path(services: Services) -> None:
+    from assistant.app.gap import choose_profile
+    from assistant.vocab.backgrounds import get_background
+
+    profile, origin = choose_profile(services, "data-engineer", "python, kafka", None)
+    assert (profile.skills, origin) == (["Python", "Kafka"], "the skills you typed")
+    assert profile.guide == get_background("data-engineer").guide
+    assert choose_profile(services, None, "python, kafka", None)[0].guide is None

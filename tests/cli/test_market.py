@@ -127,9 +127,16 @@ def test_gap_from_skill_list_human_output(services: Services) -> None:
     assert "1. AWS" in result.output
 
 
-def test_gap_needs_exactly_one_input(services: Services) -> None:
-    result = run(services, "gap", "--skills", "python", "--from", "data-engineer")
+def test_gap_needs_one_profile_input(services: Services) -> None:
+    result = run(services, "gap", "--skills", "python", "--text", "I know SQL")
     assert isinstance(result.exception, InputError)
+    assert isinstance(run(services, "gap", "--target", "ai-first").exception, InputError)
+
+
+def test_gap_from_skills_beside_a_background_cites_its_path(services: Services, market_data: Any) -> None:
+    data = run_json(services, "gap", "--skills", "python, kafka", "--from", "data-engineer", "--target", "ai-first")
+    assert data["recognised"] == ["Python", "Kafka"]
+    assert data["citations"][0]["source"] == market_data.guide
 
 
 def test_gap_with_unreadable_cv(services: Services, tmp_path: Path) -> None:

@@ -135,6 +135,12 @@ def test_background_preset_carries_its_guide(market_data: Any) -> None:
     assert {"Python", "SQL", "Airflow", "Spark"} <= set(profile.skills)
 
 
+def test_stated_skills_keep_the_named_backgrounds_guide(market_data: Any) -> None:
+    profile = gap.with_path_of(gap.profile_from_list(TAX, "python, kafka"), "data-engineer")
+    assert profile.skills == ["Python", "Kafka"]
+    assert profile.guide == market_data.guide
+
+
 def test_missing_skills_ranked_by_demand_in_target(store: Store, embedder: Any) -> None:
     report = gap.skill_gap(store, embedder, TAX, gap.profile_from_background(TAX, "data-engineer"), target="ai-first")
     assert report.total == 6

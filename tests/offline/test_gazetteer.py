@@ -85,11 +85,18 @@ def test_stated_skills_are_never_replaced_by_a_role_preset(router: Router) -> No
     intent = detect(
         "I'm a backend developer with Python and Postgres. What am I missing for AI engineering?", [], TAX, router, PLACES
     )
-    assert who_asks(intent) == {"skills": ["Python", "PostgreSQL"]}
+    assert who_asks(intent) == {"skills": ["Python", "PostgreSQL"], "background": "backend-engineer"}
     named = detect("I'm a backend developer. What am I missing for AI engineering?", [], TAX, router, PLACES)
     assert who_asks(named) == {"background": "backend-engineer"}
     plain = detect("I teach high-school physics. Could I become an AI engineer?", [], TAX, router, PLACES)
     assert set(who_asks(plain)) == {"about_me"}
+
+
+def test_of_two_roles_named_the_asker_is_the_one_their_skills_fit() -> None:
+    mine = "I build React and TypeScript dashboards. The AI team all came from backend. Does my frontend background help?"
+    assert find_slots(mine, TAX, PLACES).background == "frontend-engineer"
+    # No skills to tell them apart: the first role of the vocabulary's order, as before.
+    assert find_slots("Is backend or frontend closer to AI engineering?", TAX, PLACES).background == "backend-engineer"
 
 
 WORLD = [
