@@ -57,8 +57,8 @@ def fused_query(
     *,
     k: int,
     limit: int,
-    depth: int = 50,
-    margin: int = 10,
+    depth: int,
+    margin: int,
 ) -> list[Record]:
     """The `limit` best points, with payloads, of each vector's `depth` best in each partition fused with weighted RRF."""
     lists: list[RankedList] = []

@@ -63,9 +63,8 @@ class _Points:
 
 
 def _fused(store: Store, depth: int = 50, parts: tuple[Partition, ...] = (Partition(Filter()),)) -> list[tuple[str, float]]:
-    return [
-        (r.id, r.score) for r in fused_query(store, CHUNKS, [1.0, 0.0], SparseVec([0], [1.0]), parts, k=1, limit=10, depth=depth)
-    ]
+    dense, sparse = [1.0, 0.0], SparseVec([0], [1.0])
+    return [(r.id, r.score) for r in fused_query(store, CHUNKS, dense, sparse, parts, k=1, limit=10, depth=depth, margin=10)]
 
 
 def test_the_same_points_written_in_any_order_fuse_to_one_ranking(tmp_path: Path) -> None:
