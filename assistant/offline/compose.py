@@ -133,7 +133,7 @@ def gap_lines(report: SkillGap, cites: Cites, who: str) -> list[str]:
     mark = cites.mark(report.id)
     lines = [
         "### What to learn",
-        f"Skills the target postings ({report.postings}) ask for that {who} does not list yet, by demand"
+        f"Skills the target postings ({report.postings}) ask for beyond {who}, by demand"
         f" (n = {report.total:,} postings{'; ' + report.dates if report.dates else ''}) {mark}:",
         "",
         "| Skill | Postings listing it | Share |",

@@ -26,7 +26,7 @@ from assistant.core.embedding import Embedder
 from assistant.offline import compose, selection
 from assistant.offline.gazetteer import Gazetteer, gazetteer_for
 from assistant.offline.intent import Intent, detect
-from assistant.offline.plan import plan, relax
+from assistant.offline.plan import plan, relax, who_asks
 from assistant.offline.router import Router, router_for
 from assistant.offline.tuning import LEANS_OFF_TOPIC_BELOW
 from assistant.offline.turns import Turn, read_turn
@@ -135,7 +135,7 @@ class OfflineResponder:
             if isinstance(result, Figures):
                 lines += compose.figure_lines(_titled(result, intent), cites)
             elif isinstance(result, SkillGap):
-                lines += compose.gap_lines(result, cites, self._who(intent))
+                lines += compose.gap_lines(result, cites, self._who(intent, result))
                 turn.passages = turn.passages + result.passages
                 guide = result.guide
             elif isinstance(result, JobSearch):
@@ -176,10 +176,11 @@ class OfflineResponder:
         lines += compose.passage_sections(ranked, passages, chosen, cites, "What the guides say" if structured else None)
         return Answer(answer="\n".join(lines).strip(), citations=cites.citations(), follow_ups=_follow_ups(intent))
 
-    def _who(self, intent: Intent) -> str:
-        if intent.slots.background:
-            return "a " + get_background(intent.slots.background).label.lower()
-        return "your skill list"
+    def _who(self, intent: Intent, gap: SkillGap) -> str:
+        # The gap is computed from the skills a person states, even when they name their role as well.
+        if "background" in (asked := who_asks(intent)) and "skills" not in asked:
+            return f"a {get_background(asked['background']).label.lower()}'s usual skills"
+        return f"the skills you named ({', '.join(gap.have)})" if gap.have else "the skills you named"
 
     async def stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[DeltaToolCalls]:
         """The same response, streamed as tool-call argument deltas."""

@@ -406,3 +406,12 @@ def test_a_short_first_document_is_quoted_beyond_its_closest_sentences(full_inde
     result = _ask_real(full_index, "How does PostHog hire AI product engineers?")
     assert {c.source for c in result.citations} == {"field-guide/interview/data/job-descriptions/6953405.yaml"}
     assert "SuperDay" in result.answer
+
+
+def test_a_gap_says_whose_skills_it_was_computed_from(tiny: Services, ask_offline: Callable[..., AskResult]) -> None:
+    stated = ask_offline(tiny, "I'm a data engineer with Spark and Airflow. What am I missing for AI engineering?")
+    gap = next(t for t in stated.tools if t.name == "skill_gap")
+    assert (gap.args["skills"], gap.args["background"]) == (["Spark", "Airflow"], "data-engineer")
+    assert "ask for beyond the skills you named (Spark, Airflow), by demand" in stated.answer
+    preset = ask_offline(tiny, "I'm a data engineer. What am I missing for AI engineering?")
+    assert "ask for beyond a data engineer's usual skills, by demand" in preset.answer
