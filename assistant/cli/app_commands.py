@@ -10,7 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.app.feedback import FeedbackStore, cases_yaml, draft_cases, open_feedback
+from assistant.app.drafts import cases_yaml, draft_cases
+from assistant.app.feedback import FeedbackStore, open_feedback
 from assistant.cli.output import console, err, services_of
 from assistant.core.indexing import IndexStatus
 from assistant.errors import AssistantError

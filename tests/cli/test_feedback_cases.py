@@ -10,7 +10,8 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from assistant.app.feedback import AnswerLog, FeedbackStore, open_feedback, remove_personal_data
+from assistant.app.feedback import AnswerLog, FeedbackStore, open_feedback
+from assistant.app.personal_data import remove_personal_data
 from assistant.cli.app_commands import register
 from assistant.core.settings import Settings
 from assistant.services import Services
