@@ -17,6 +17,7 @@ from assistant.market import stats as market
 from assistant.market.dates import dates_label, joint_label
 from assistant.market.filters import MarketFilter
 from assistant.market.pay import pay_stats
+from assistant.market.results import PostingRef
 from assistant.vocab.terms import GapTarget, Measure, PayGroupBy, SkillCategory
 
 # What a ranking of the skills the caller named is called (a kind's or a maker's products).
@@ -55,7 +56,7 @@ class Figures(BaseModel):
     examples: list[Job] = []
 
 
-def _example(reg: EvidenceRegistry, ref: market.PostingRef) -> Job:
+def _example(reg: EvidenceRegistry, ref: PostingRef) -> Job:
     job = Job(id=posting_id(ref.job_id), title=ref.title, company=ref.company, city=ref.city, url=ref.url, pay=ref.pay)
     return register_job(reg, job, ref.source)
 

@@ -21,7 +21,7 @@ from assistant.errors import AssistantError
 from assistant.market.dates import DateRange
 from assistant.market.gap import GapReport
 from assistant.market.pay import PayReport
-from assistant.market.stats import Comparison, PostingList, PostingRef, SkillRanking
+from assistant.market.results import Comparison, PostingList, PostingRef, SkillRanking
 
 Row = list[str | int | float]
 Result = TypeVar("Result")

@@ -17,6 +17,7 @@ from assistant.errors import InputError
 from assistant.market import stats as market
 from assistant.market.dates import DateRange, joint_label
 from assistant.market.filters import MarketFilter, parse_filter
+from assistant.market.results import PostingRef
 from assistant.vocab.skill_words import skill_words
 from assistant.vocab.skills import Taxonomy
 from assistant.vocab.terms import PAY_GROUP_BY
@@ -90,7 +91,7 @@ def _dated(dates: DateRange | None) -> str:
     return f" · {dates.label()}" if dates else ""
 
 
-def _refs(title: str, refs: list[market.PostingRef]) -> None:
+def _refs(title: str, refs: list[PostingRef]) -> None:
     if refs:
         console.print(f"[bold]{title}[/]")
     for r in refs:

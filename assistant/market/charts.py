@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.errors import InputError
 from assistant.market.gap import GapReport
-from assistant.market.stats import SkillRanking
+from assistant.market.results import SkillRanking
 
 MISSING_COLOR = "#e4572e"
 HAVE_COLOR = "#2e86ab"

@@ -13,7 +13,8 @@ from assistant.core.schema import Hit
 from assistant.errors import IndexMissingError, InputError
 from assistant.market.dates import DateRange
 from assistant.market.filters import MarketFilter, resolve
-from assistant.market.stats import PostingRef, category_of, examples, segment_dates, skill_counts
+from assistant.market.results import PostingRef
+from assistant.market.stats import category_of, examples, segment_dates, skill_counts
 from assistant.retrieval.hybrid import chunk_filter, search
 from assistant.retrieval.tuning import LEARNING_TUNING
 from assistant.store.base import Filter, Match, Store

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 
 from assistant.market.dates import DateRange
 from assistant.market.filters import MarketFilter, resolve
-from assistant.market.stats import PostingRef, segment_dates
+from assistant.market.results import PostingRef
+from assistant.market.stats import segment_dates
 from assistant.store.base import Store
 from assistant.store.collections import POSTINGS
 from assistant.vocab.compensation import currency_for_country, describe, parse_compensation

@@ -162,7 +162,7 @@ def test_corpus_gap_for_a_data_engineer_puts_genai_first(full_index: Services) -
 
 def test_posting_text_that_looks_like_markup_is_printed_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.cli.market import _refs
-    from assistant.market.stats import PostingRef
+    from assistant.market.results import PostingRef
 
     _refs("for example", [PostingRef("1", "LLM Engineer [/INST]", "Acme [bold]", None, None, "a.yaml")])
     assert "LLM Engineer [/INST] — Acme [bold]" in capsys.readouterr().out

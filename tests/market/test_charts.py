@@ -11,7 +11,7 @@ from assistant.errors import InputError
 from assistant.market.charts import plot_gap, plot_top_skills
 from assistant.market.filters import MarketFilter
 from assistant.market.gap import GapReport, GapSkill, Strength
-from assistant.market.stats import SkillRanking, SkillStat
+from assistant.market.results import SkillRanking, SkillStat
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
