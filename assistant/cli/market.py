@@ -1,21 +1,18 @@
-"""CLI for job-market statistics (`assistant stats ...`) and the skill gap (`assistant gap`): thin adapters."""
+"""CLI for job-market statistics (`assistant stats ...`): thin adapters."""
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import fields, is_dataclass
-from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
-from pydantic import BaseModel
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.cli.output import console, print_json, services_of
+from assistant.cli.output import AsJson, City, Level, Plot, console, dated, emit_json, jsonable, services_of
 from assistant.errors import InputError
 from assistant.market import stats as market
-from assistant.market.dates import DateRange, joint_label
+from assistant.market.dates import joint_label
 from assistant.market.filters import MarketFilter, parse_filter
 from assistant.market.results import PostingRef
 from assistant.vocab.skill_words import skill_words
@@ -24,38 +21,13 @@ from assistant.vocab.terms import PAY_GROUP_BY
 
 stats_app = typer.Typer(help="Job-market figures from the postings: shares, top skills, pay, companies.", no_args_is_help=True)
 
-City = Annotated[Optional[str], typer.Option(help="City, e.g. Berlin.")]
 Country = Annotated[Optional[str], typer.Option(help="Country as listed, e.g. USA or DEU.")]
 AiType = Annotated[Optional[str], typer.Option("--ai-type", help="ai-first, ai-support or ml-first.")]
-Level = Annotated[Optional[str], typer.Option(help="Seniority, e.g. senior.")]
 WorkType = Annotated[Optional[str], typer.Option("--work-type", help="Remote, Hybrid or In-Office.")]
 Company = Annotated[Optional[str], typer.Option(help="Company name.")]
 Skill = Annotated[Optional[list[str]], typer.Option("--skill", help="Postings must list this skill (repeatable).")]
 Since = Annotated[Optional[str], typer.Option(help="Posted on or after YYYY-MM-DD.")]
 Until = Annotated[Optional[str], typer.Option(help="Posted on or before YYYY-MM-DD.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-Plot = Annotated[Optional[Path], typer.Option("--plot", help="Also write a bar chart to this PNG file.")]
-
-
-def jsonable(obj: Any) -> Any:
-    """A result (dataclasses, records) as JSON-ready data: filters as their set fields, floats rounded to 4 places."""
-    if isinstance(obj, MarketFilter):
-        return obj.as_dict()
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: jsonable(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, BaseModel):
-        return jsonable(obj.model_dump())
-    if isinstance(obj, dict):
-        return {k: jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [jsonable(x) for x in obj]
-    if isinstance(obj, float):
-        return round(obj, 4)
-    return obj
-
-
-def _emit(result: Any) -> None:
-    print_json(jsonable(result))
 
 
 def _filter(
@@ -84,11 +56,6 @@ def _kind_members(taxonomy: Taxonomy, kind: str) -> tuple[str, ...]:
             hint=f"try {', '.join(repr(c) for c in close)}" if close else "kinds are listed under `kinds:` in skills.yaml",
         )
     return read[0].skills
-
-
-def _dated(dates: DateRange | None) -> str:
-    """` · postings dated 2025-08-01 to 2026-02-27` for a title, or nothing when the postings carry no date."""
-    return f" · {dates.label()}" if dates else ""
 
 
 def _refs(title: str, refs: list[PostingRef]) -> None:
@@ -131,9 +98,9 @@ def stats_skills(
 
         plot_top_skills(ranking, plot)
     if as_json:
-        _emit(ranking)
+        emit_json(ranking)
         return
-    title = f"Top skills · {ranking.filters.label()} · n = {ranking.total:,}{_dated(ranking.dates)}"
+    title = f"Top skills · {ranking.filters.label()} · n = {ranking.total:,}{dated(ranking.dates)}"
     table = Table("#", "skill", "category", "postings", "share", title=title)
     for i, s in enumerate(ranking.skills, 1):
         table.add_row(str(i), s.skill, s.category, f"{s.count:,}", f"{s.share:.1%}")
@@ -167,11 +134,11 @@ def stats_skill(
         data = jsonable(share)
         if co is not None:
             data["with"] = jsonable(co.items)
-        _emit(data)
+        emit_json(data)
         return
     console.print(
         f"[bold]{share.skill}[/] ({share.category}): {share.count:,} of {share.total:,} postings "
-        f"= [bold]{share.share:.1%}[/]  [dim]{escape(share.filters.label())}{_dated(share.dates)}[/]"
+        f"= [bold]{share.share:.1%}[/]  [dim]{escape(share.filters.label())}{dated(share.dates)}[/]"
     )
     _refs("for example", share.examples)
     if co is not None:
@@ -196,7 +163,7 @@ def stats_compare(
     services = services_of(ctx)
     cmp = market.compare(services.store, services.taxonomy, parse_filter(a), parse_filter(b), n=top, category=category)
     if as_json:
-        _emit(cmp)
+        emit_json(cmp)
         return
     la, lb = cmp.a.filters.label(), cmp.b.filters.label()
     columns = (f"A: {la} (n={cmp.a.total:,})", f"B: {lb} (n={cmp.b.total:,})", "A − B (pp)")
@@ -231,11 +198,11 @@ def stats_pay(
     flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
     report = pay_stats(services.store, services.taxonomy, flt, by=by)
     if as_json:
-        _emit(report)
+        emit_json(report)
         return
     title = (
         f"Yearly pay · {report.filters.label()} · {report.count:,} of {report.total:,} postings list parseable pay "
-        f"({report.unparsed} unparsed, {report.not_listed} not listed){_dated(report.dates)}"
+        f"({report.unparsed} unparsed, {report.not_listed} not listed){dated(report.dates)}"
     )
     table = Table(*(["group"] if by else []), "currency", "n", "median", "Q1", "Q3", "range", title=title)
     for g in report.groups:
@@ -264,9 +231,9 @@ def stats_companies(
     flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
     ranking = market.top_companies(services.store, services.taxonomy, flt, n=top)
     if as_json:
-        _emit(ranking)
+        emit_json(ranking)
         return
-    title = f"Top companies · {ranking.filters.label()} · n = {ranking.total:,}{_dated(ranking.dates)}"
+    title = f"Top companies · {ranking.filters.label()} · n = {ranking.total:,}{dated(ranking.dates)}"
     table = Table("#", "company", "postings", "share", "e.g.", title=title)
     for i, c in enumerate(ranking.companies, 1):
         table.add_row(
@@ -295,77 +262,12 @@ def stats_postings(
     flt = _filter(city, country, ai_type, level, work_type, company, skill, since, until)
     listing = market.postings_behind(services.store, services.taxonomy, flt, limit=limit)
     if as_json:
-        _emit(listing)
+        emit_json(listing)
         return
-    head = f"{listing.count:,} postings · {listing.filters.label()}{_dated(listing.dates)} (first {len(listing.postings)})"
+    head = f"{listing.count:,} postings · {listing.filters.label()}{dated(listing.dates)} (first {len(listing.postings)})"
     _refs(escape(head), listing.postings)
 
 
-def gap_command(
-    ctx: typer.Context,
-    skills: Annotated[Optional[str], typer.Option("--skills", help='Your skills, e.g. "spark, airflow, sql".')] = None,
-    cv: Annotated[Optional[Path], typer.Option("--cv", help="Your CV as a PDF with a text layer.")] = None,
-    background: Annotated[
-        Optional[str],
-        typer.Option("--from", help="A background preset, e.g. data-engineer; beside your skills, its learning path."),
-    ] = None,
-    text: Annotated[Optional[str], typer.Option("--text", help="Free text about your experience.")] = None,
-    target: Annotated[str, typer.Option(help="ai-engineer (all postings), ai-first or ai-support.")] = "ai-engineer",
-    city: City = None,
-    level: Level = None,
-    top: Annotated[int, typer.Option("--top", min=1, max=50)] = 10,
-    as_json: AsJson = False,
-    plot: Plot = None,
-) -> None:
-    """What you are missing for an AI engineering role: skills ranked by demand, how to learn them, who asks."""
-    from assistant.market import gap
-
-    services = services_of(ctx)
-    given = [x for x in (skills, cv, text) if x is not None]
-    if len(given) > 1 or not (given or background):
-        raise InputError(
-            "give one of --skills, --cv or --text, or --from alone (beside one of them it picks the learning path)",
-            hint='e.g. assistant gap --skills "spark, airflow, sql" --from data-engineer',
-        )
-    tax = services.taxonomy
-    if skills is not None:
-        profile = gap.profile_from_list(tax, skills)
-    elif cv is not None:
-        profile = gap.profile_from_cv(tax, cv)
-    elif text is not None:
-        profile = gap.profile_from_text(tax, text)
-    else:
-        profile = gap.profile_from_background(tax, background or "")
-    if background is not None and given:
-        profile = gap.with_path_of(profile, background)
-    report = gap.skill_gap(services.store, services.answer_embedder, tax, profile, target=target, city=city, level=level, n=top)
-    if plot:
-        from assistant.market.charts import plot_gap
-
-        plot_gap(report, plot)
-    if as_json:
-        _emit(report)
-        return
-    out = console
-    out.print(f"[bold]Recognised ({escape(profile.origin)}):[/] {escape(', '.join(report.recognised))}")
-    out.print(
-        f"Target: {escape(report.target)} · {escape(report.filters.label())} · n = {report.total:,} postings{_dated(report.dates)}"
-    )
-    for i, m in enumerate(report.missing, 1):
-        out.print(f"\n[bold]{i}. {m.skill}[/] ({m.category}): {m.count:,} of {m.total:,} postings = [bold]{m.share:.1%}[/]")
-        for c in m.citations:
-            out.print(
-                f"   learn: [cyan]{escape(c.title)}[/]{escape(f' › {c.section}') if c.section else ''}  [dim]{escape(c.source)}[/]"
-            )
-        for r in m.examples:
-            out.print(f"   asked by: {escape(r.title)} — {escape(r.company)}  [dim]{escape(r.url or r.source)}[/]")
-    if report.strengths:
-        out.print("\n[bold]Your strengths in this market:[/] " + ", ".join(f"{s.skill} {s.share:.0%}" for s in report.strengths))
-    if plot:
-        out.print(f"chart written to {plot}")
-
-
 def register(app: typer.Typer) -> None:
-    """Add the `stats` group and the `gap` command."""
+    """Add the `stats` group."""
     app.add_typer(stats_app, name="stats")
-    app.command("gap")(gap_command)

@@ -8,14 +8,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.cli import agent, app_commands, corpus, index, market, mcp_command
+from assistant.cli import agent, app_commands, corpus, gap, index, market, mcp_command
 from assistant.cli.output import console, err, print_json, services_of
 from assistant.core.settings import Settings
 from assistant.errors import AssistantError
 from assistant.services import Services
 
 app = typer.Typer(help="Career assistant for people moving into AI engineering.", no_args_is_help=True, add_completion=False)
-for _group in (corpus, index, agent, market, app_commands, mcp_command):
+for _group in (corpus, index, agent, market, gap, app_commands, mcp_command):
     _group.register(app)
 
 # Commands that write the index; every other command opens it read-only, so several can share it.

@@ -11,7 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from assistant.cli import agent, corpus
-from assistant.cli.market import gap_command, stats_app
+from assistant.cli.gap import gap_command
+from assistant.cli.market import stats_app
 from assistant.services import Services
 
 runner = CliRunner()
