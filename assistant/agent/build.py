@@ -15,8 +15,9 @@ from pydantic_ai.messages import ToolCallPart
 from pydantic_ai.tools import ToolDefinition
 
 from assistant.agent.corpus_tools import Deps, ToolCall, find_jobs, search_corpus
+from assistant.agent.gap_tool import skill_gap
 from assistant.agent.grounding import OUTPUT_TOOL, Answer, Citation, problems, tidy
-from assistant.agent.market_tools import market_stats, skill_gap
+from assistant.agent.market_tools import market_stats
 
 __all__ = ["OUTPUT_TOOL", "USAGE_LIMITS", "Answer", "Citation", "Deps", "career_agent"]
 

@@ -1,4 +1,4 @@
-"""The agent's market tools: figures computed over the postings, and the skill gap against them.
+"""The agent's market tool: figures computed over the postings (the skill gap against them is `gap_tool.py`).
 
 Tool docstrings are the model's prompt for each tool; implementation notes are comments.
 Every figure is registered with its shares, so the validator accepts only figures computed here.
@@ -9,16 +9,15 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic_ai import ModelRetry, RunContext
 
-from assistant.agent.corpus_tools import POSTINGS_SOURCE, Deps, Job, Passage, PostingFilter, register_job
-from assistant.agent.evidence import Evidence, EvidenceRegistry, figure_id, passage_id, pct, posting_id
+from assistant.agent.corpus_tools import POSTINGS_SOURCE, Deps, Job, PostingFilter, register_job
+from assistant.agent.evidence import Evidence, EvidenceRegistry, figure_id, pct, posting_id
 from assistant.errors import InputError
-from assistant.market import gap
 from assistant.market import stats as market
 from assistant.market.dates import dates_label, joint_label
 from assistant.market.filters import MarketFilter
 from assistant.market.pay import pay_stats
 from assistant.market.results import PostingRef
-from assistant.vocab.terms import GapTarget, Measure, PayGroupBy, SkillCategory
+from assistant.vocab.terms import Measure, PayGroupBy, SkillCategory
 
 # What a ranking of the skills the caller named is called (a kind's or a maker's products).
 RANKED_AMONG = "most listed of the skills asked"
@@ -61,7 +60,8 @@ def _example(reg: EvidenceRegistry, ref: PostingRef) -> Job:
     return register_job(reg, job, ref.source)
 
 
-def _row(reg: EvidenceRegistry, label: str, count: int, total: int, postings: str) -> FigureRow:
+def figure_row(reg: EvidenceRegistry, label: str, count: int, total: int, postings: str) -> FigureRow:
+    """One figure, its share allowed in answers."""
     reg.allow_share(count / total)
     return FigureRow(label=label, count=count, total=total, share=pct(count / total), postings=postings)
 
@@ -91,7 +91,7 @@ def _figures(
 def _pay(deps: Deps, seg: MarketFilter, by: PayGroupBy | None) -> Figures:
     reg = deps.evidence
     report = pay_stats(deps.store, deps.taxonomy, seg, by=by)
-    rows = [_row(reg, "postings listing parseable pay", report.count, report.total, report.filters.label())]
+    rows = [figure_row(reg, "postings listing parseable pay", report.count, report.total, report.filters.label())]
     pay = [
         PayRow(group=g.group, currency=g.currency, n=g.n, median=round(g.median), q1=round(g.q1), q3=round(g.q3))
         for g in report.groups
@@ -140,7 +140,7 @@ def market_stats(
             raise ModelRetry(f"{measure} needs `skills`, e.g. ['Kubernetes']")
         if measure == "skill_share":
             shares = [market.skill_share(*args, s, seg, k=2) for s in skills or []]
-            rows = [_row(reg, s.skill, s.count, s.total, s.filters.label()) for s in shares]
+            rows = [figure_row(reg, s.skill, s.count, s.total, s.filters.label()) for s in shares]
             return _figures(
                 reg,
                 "share of postings listing the skill",
@@ -153,15 +153,15 @@ def market_stats(
             return _figures(
                 reg,
                 RANKED_AMONG if skills else "most listed skills",
-                [_row(reg, s.skill, s.count, rank.total, rank.filters.label()) for s in rank.skills],
+                [figure_row(reg, s.skill, s.count, rank.total, rank.filters.label()) for s in rank.skills],
                 [],
                 dates=dates_label(rank.dates),
             )
         if measure == "co_occurrence":
             co = market.co_occurrence(*args, (skills or [""])[0], seg, n=n)
             anchor = f"{co.filters.label()}, listing {co.skill}"
-            rows = [_row(reg, co.skill, co.count, co.total, co.filters.label())]
-            rows += [_row(reg, i.skill, i.count, co.count, anchor) for i in co.items]
+            rows = [figure_row(reg, co.skill, co.count, co.total, co.filters.label())]
+            rows += [figure_row(reg, i.skill, i.count, co.count, anchor) for i in co.items]
             refs = [_example(reg, e) for e in co.examples]
             return _figures(reg, f"skills listed together with {co.skill}", rows, refs, dates=dates_label(co.dates))
         if measure == "compare":
@@ -169,7 +169,7 @@ def market_stats(
                 raise ModelRetry("compare needs `versus`: the second set of postings")
             cmp = market.compare(*args, seg, versus.market(), n=n, category=category)
             rows = [
-                _row(reg, r.skill, count, side.total, side.filters.label())
+                figure_row(reg, r.skill, count, side.total, side.filters.label())
                 for r in cmp.rows
                 for count, side in ((r.a_count, cmp.a), (r.b_count, cmp.b))
             ]
@@ -178,7 +178,7 @@ def market_stats(
         if measure == "pay":
             return _pay(deps, seg, pay_by)
         ranking = market.top_companies(*args, seg, n=n, k=1)
-        rows = [_row(reg, c.company, c.count, ranking.total, ranking.filters.label()) for c in ranking.companies]
+        rows = [figure_row(reg, c.company, c.count, ranking.total, ranking.filters.label()) for c in ranking.companies]
         return _figures(
             reg,
             "companies with the most postings",
@@ -188,127 +188,3 @@ def market_stats(
         )
     except InputError as exc:
         raise ModelRetry(str(exc)) from exc
-
-
-class GapRow(BaseModel):
-    """A skill the person lacks: how many of the target postings list it, and passages on learning it."""
-
-    skill: str
-    count: int
-    total: int
-    share: str
-    learn_from: list[str] = Field(default_factory=list, description="Ids of guide passages on learning this skill.")
-
-
-class SkillGap(BaseModel):
-    """Skill gap against the target postings; cite `id` for its figures and the passage ids for advice."""
-
-    id: str
-    postings: str
-    total: int
-    dates: str | None = Field(None, description="When the target postings were posted; state it with the figures.")
-    have: list[str]
-    missing: list[GapRow]
-    strengths: list[FigureRow]
-    guide: str | None = Field(None, description="The learning-path guide for the background, if any.")
-    passages: list[Passage]
-
-
-def skill_gap(
-    ctx: RunContext[Deps],
-    background: str | None = None,
-    skills: list[str] | None = None,
-    about_me: str | None = None,
-    target: GapTarget = "ai-engineer",
-    city: str | None = None,
-    level: str | None = None,
-    limit: int = 8,
-) -> SkillGap:
-    """What someone lacks for an AI engineering role: missing skills ranked by demand, their strengths, guide passages.
-
-    Give one of background, skills or about_me; with skills, a background also given only picks its learning path.
-    The result says when the target postings were posted (`dates`).
-
-    Args:
-        background: A background preset: data-engineer, data-scientist, backend-engineer, frontend-engineer, ml-engineer.
-        skills: The person's skills, e.g. ["Python", "SQL", "Airflow"].
-        about_me: Free text about the person (a message or CV text) to find skills in.
-        target: ai-engineer: all postings; ai-first, ai-support, ml-first: one kind of AI role.
-        city: Only postings in this city.
-        level: Only postings at this level, e.g. Senior level.
-        limit: How many missing skills (1-15).
-    """
-    deps, reg = ctx.deps, ctx.deps.evidence
-    try:
-        if skills:
-            profile = gap.profile_from_list(deps.taxonomy, skills)
-            if background:
-                profile = gap.with_path_of(profile, background)
-        elif background:
-            profile = gap.profile_from_background(deps.taxonomy, background)
-        elif about_me:
-            profile = gap.profile_from_text(deps.taxonomy, about_me)
-        else:
-            raise ModelRetry("give background, skills or about_me")
-        report = gap.skill_gap(
-            deps.store,
-            deps.embedder,
-            deps.taxonomy,
-            profile,
-            target=target,
-            city=city,
-            level=level,
-            n=max(1, min(limit, 15)),
-            k=0,
-            passages=1,
-        )
-    except InputError as exc:
-        raise ModelRetry(str(exc)) from exc
-    label = f"{target}: {report.filters.label()}"
-    passages: dict[str, Passage] = {}
-    for c in report.citations:
-        p = Passage(
-            id=passage_id(c.chunk_id),
-            source=c.source,
-            title=c.title,
-            section=c.section,
-            page=c.page,
-            url=c.url,
-            doc_type=c.doc_type,
-            score=round(c.score, 4),
-            text=c.text,
-        )
-        reg.add(Evidence(id=p.id, kind="passage", source=p.source, title=p.title, section=p.section, url=p.url, text=p.text))
-        passages[p.id] = p
-    missing = [
-        GapRow(
-            skill=m.skill,
-            count=m.count,
-            total=m.total,
-            share=pct(m.share),
-            learn_from=[passage_id(c.chunk_id) for c in m.citations],
-        )
-        for m in report.missing
-    ]
-    for m in report.missing:
-        reg.allow_share(m.share)
-    strengths = [_row(reg, s.skill, s.count, s.total, label) for s in report.strengths]
-    gid = figure_id("skill_gap", profile.origin, ",".join(profile.skills), label)
-    dates = dates_label(report.dates)
-    lines = [dates] if dates else []
-    lines += [f"{m.skill}: {m.count:,} of {m.total:,} postings ({m.share}) — {label}" for m in missing]
-    lines += [f"{s.label}: {s.count:,} of {s.total:,} postings ({s.share}) — {label} (already have)" for s in strengths]
-    reg.add(
-        Evidence(id=gid, kind="figure", source=POSTINGS_SOURCE, title=f"skill gap for {profile.origin}", text="\n".join(lines))
-    )
-    return SkillGap(
-        id=gid,
-        postings=label,
-        total=report.total,
-        dates=dates,
-        have=report.recognised,
-        missing=missing,
-        strengths=strengths,
-        guide=report.guide,
-        passages=list(passages.values()),
-    )

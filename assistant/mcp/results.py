@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from assistant.agent.corpus_tools import JobSearch, Passage, ToolCall
 from assistant.agent.evidence import EvidenceKind, EvidenceRegistry
-from assistant.agent.market_tools import Figures, SkillGap
+from assistant.agent.gap_tool import SkillGap
+from assistant.agent.market_tools import Figures
 from assistant.ask import QUOTE_CHARS, AskResult
 from assistant.core.secrets import redact
 from assistant.core.sentences import quote

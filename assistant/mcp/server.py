@@ -24,7 +24,7 @@ from mcp_types import Tool as MCPTool
 from pydantic import ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_ai import ModelRetry, RunContext, Tool
 
-from assistant.agent import corpus_tools, market_tools
+from assistant.agent import corpus_tools, gap_tool, market_tools
 from assistant.agent.corpus_tools import MAX_JOBS, MAX_PASSAGES, Deps
 from assistant.ask import MAX_QUESTION_CHARS, ask_async
 from assistant.core.secrets import configured_secrets, redact
@@ -170,7 +170,7 @@ class CareerTools:
     ) -> SkillGapResult:
         deps = self.deps()
         gap = _agent_call(
-            market_tools.skill_gap,
+            gap_tool.skill_gap,
             deps,
             background=background,
             skills=skills,
@@ -320,7 +320,7 @@ def build_server(services: Services) -> CareerServer:
     described: dict[str, Callable[..., Any]] = {
         "search_corpus": corpus_tools.search_corpus,
         "market_stats": market_tools.market_stats,
-        "skill_gap": market_tools.skill_gap,
+        "skill_gap": gap_tool.skill_gap,
         "find_jobs": corpus_tools.find_jobs,
         "ask": tools.ask,
     }

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.agent.corpus_tools import JobSearch, Passage
+from assistant.agent.gap_tool import SkillGap
 from assistant.agent.grounding import Citation
-from assistant.agent.market_tools import Figures, SkillGap
+from assistant.agent.market_tools import Figures
 from assistant.offline.selection import Ranked
 
 # Below this cosine similarity between the question and the best guide sentence (MiniLM), nothing

@@ -20,8 +20,9 @@ from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
 from assistant.agent.corpus_tools import JobSearch, Passage
+from assistant.agent.gap_tool import SkillGap
 from assistant.agent.grounding import Answer
-from assistant.agent.market_tools import RANKED_AMONG, Figures, SkillGap
+from assistant.agent.market_tools import RANKED_AMONG, Figures
 from assistant.core.embedding import Embedder
 from assistant.offline import compose, selection
 from assistant.offline.gazetteer import Gazetteer, gazetteer_for

@@ -9,7 +9,8 @@ from pydantic import TypeAdapter
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart, UserPromptPart
 
 from assistant.agent.corpus_tools import JobSearch, Passage
-from assistant.agent.market_tools import Figures, SkillGap
+from assistant.agent.gap_tool import SkillGap
+from assistant.agent.market_tools import Figures
 from assistant.offline.plan import relax
 
 _PASSAGES = TypeAdapter(list[Passage])

@@ -8,7 +8,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.models.test import TestModel
 
 from assistant.agent.build import OUTPUT_TOOL, career_agent
-from assistant.agent.market_tools import skill_gap
+from assistant.agent.gap_tool import skill_gap
 from assistant.ask import ask
 from assistant.errors import ModelError
 from assistant.services import Services

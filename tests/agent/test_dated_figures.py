@@ -9,8 +9,9 @@ import pytest
 
 from assistant.agent.corpus_tools import Deps, PostingFilter, find_jobs
 from assistant.agent.evidence import Evidence, EvidenceRegistry
+from assistant.agent.gap_tool import skill_gap
 from assistant.agent.grounding import Answer, Citation, problems
-from assistant.agent.market_tools import FigureRow, Figures, market_stats, skill_gap
+from assistant.agent.market_tools import FigureRow, Figures, market_stats
 from assistant.offline.compose import Cites, figure_lines, job_lines
 from assistant.services import Services
 

@@ -9,7 +9,8 @@ import pytest
 from pydantic_ai import Tool
 
 from assistant.agent.corpus_tools import find_jobs, search_corpus
-from assistant.agent.market_tools import market_stats, skill_gap
+from assistant.agent.gap_tool import skill_gap
+from assistant.agent.market_tools import market_stats
 from assistant.core.schema import Posting, SkillsByCategory
 from assistant.market import gap
 from assistant.market import stats as market

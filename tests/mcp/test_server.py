@@ -18,7 +18,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp_types import CallToolResult, TextContent
 
-from assistant.agent import corpus_tools, market_tools
+from assistant.agent import corpus_tools, gap_tool, market_tools
 from assistant.core.settings import Settings
 from assistant.mcp import build_server
 from assistant.mcp.server import TOOL_NAMES, CareerTools
@@ -49,7 +49,7 @@ class McpCli(Protocol):
 AGENT_TOOLS = {
     "search_corpus": corpus_tools.search_corpus,
     "market_stats": market_tools.market_stats,
-    "skill_gap": market_tools.skill_gap,
+    "skill_gap": gap_tool.skill_gap,
     "find_jobs": corpus_tools.find_jobs,
 }
 
