@@ -17,7 +17,7 @@ from pydantic_ai import ModelRetry, RunContext
 
 from assistant.agent.evidence import Evidence, EvidenceRegistry, as_data, figure_id, passage_id, posting_id
 from assistant.core.embedding import Embedder
-from assistant.core.schema import DocType, Posting
+from assistant.core.schema import DocType, Hit, Posting
 from assistant.core.settings import Settings
 from assistant.errors import InputError
 from assistant.market.dates import date_range, dates_label
@@ -218,26 +218,26 @@ def search_corpus(
         raise ModelRetry(str(exc)) from exc
     if source and not hits:
         raise ModelRetry(f"no passages from {source!r}: use a `source` exactly as a search result gave it")
-    out = []
-    for h in hits:
-        p = Passage(
-            id=passage_id(h.chunk_id),
-            source=h.source,
-            title=h.title,
-            section=h.section,
-            page=h.page,
-            url=h.url,
-            doc_type=h.doc_type,
-            score=round(h.score, 4),
-            text=h.text,
-        )
-        deps.evidence.add(
-            Evidence(
-                id=p.id, kind="passage", source=p.source, title=p.title, section=p.section, page=p.page, url=p.url, text=p.text
-            )
-        )
-        out.append(p)
-    return out
+    return [cited_passage(deps.evidence, h) for h in hits]
+
+
+def cited_passage(reg: EvidenceRegistry, hit: Hit) -> Passage:
+    """A search hit as a passage an answer may cite, registered as evidence."""
+    p = Passage(
+        id=passage_id(hit.chunk_id),
+        source=hit.source,
+        title=hit.title,
+        section=hit.section,
+        page=hit.page,
+        url=hit.url,
+        doc_type=hit.doc_type,
+        score=round(hit.score, 4),
+        text=hit.text,
+    )
+    reg.add(
+        Evidence(id=p.id, kind="passage", source=p.source, title=p.title, section=p.section, page=p.page, url=p.url, text=p.text)
+    )
+    return p
 
 
 def find_jobs(ctx: RunContext[Deps], query: str, postings: PostingFilter | None = None, limit: int = 8) -> JobSearch:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic_ai import ModelRetry, RunContext
 
-from assistant.agent.corpus_tools import POSTINGS_SOURCE, Deps, Passage
+from assistant.agent.corpus_tools import POSTINGS_SOURCE, Deps, Passage, cited_passage
 from assistant.agent.evidence import Evidence, figure_id, passage_id, pct
 from assistant.agent.market_tools import FigureRow, figure_row
 from assistant.errors import InputError
@@ -92,21 +92,7 @@ def skill_gap(
     except InputError as exc:
         raise ModelRetry(str(exc)) from exc
     label = f"{target}: {report.filters.label()}"
-    passages: dict[str, Passage] = {}
-    for c in report.citations:
-        p = Passage(
-            id=passage_id(c.chunk_id),
-            source=c.source,
-            title=c.title,
-            section=c.section,
-            page=c.page,
-            url=c.url,
-            doc_type=c.doc_type,
-            score=round(c.score, 4),
-            text=c.text,
-        )
-        reg.add(Evidence(id=p.id, kind="passage", source=p.source, title=p.title, section=p.section, url=p.url, text=p.text))
-        passages[p.id] = p
+    passages = {p.id: p for p in (cited_passage(reg, c) for c in report.citations)}
     missing = [
         GapRow(
             skill=m.skill,

@@ -7,38 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner, Result
 
-from assistant.cli.gap import gap_command
 from assistant.errors import InputError
 from assistant.services import Services
-
-# The command as cli.py mounts it; Services come in as the context object.
-APP = typer.Typer()
-APP.command("gap")(gap_command)
-APP.callback()(lambda: None)  # a group, as under the root app, so "gap" stays the command's name
+from tests.cli.conftest import MarketCLI
 
 
-@pytest.fixture(scope="module")
-def services(market_services: Services) -> Services:
-    """The market postings in a qdrant-client store, for the gap command."""
-    return market_services
-
-
-def run(services: Services, *args: str) -> Result:
-    return CliRunner().invoke(APP, list(args), obj=services)
-
-
-def run_json(services: Services, *args: str) -> Any:
-    result = run(services, *args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-def test_gap_from_background_json_shape(services: Services, tmp_path: Path, market_data: Any) -> None:
+def test_gap_from_background_json_shape(market_cli: MarketCLI, tmp_path: Path, market_data: Any) -> None:
     chart = tmp_path / "gap.png"
-    data = run_json(services, "gap", "--from", "data-engineer", "--target", "ai-first", "--plot", str(chart))
+    data = market_cli.json("gap", "--from", "data-engineer", "--target", "ai-first", "--plot", str(chart))
     assert "Python" in data["recognised"]
     first = data["missing"][0]
     assert {k: first[k] for k in ("skill", "share", "count", "total")} == {"skill": "RAG", "share": 1.0, "count": 6, "total": 6}
@@ -48,35 +25,35 @@ def test_gap_from_background_json_shape(services: Services, tmp_path: Path, mark
     assert chart.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_gap_from_skill_list_human_output(services: Services) -> None:
-    result = run(services, "gap", "--skills", "python, sql", "--target", "ai-support")
+def test_gap_from_skill_list_human_output(market_cli: MarketCLI) -> None:
+    result = market_cli.run("gap", "--skills", "python, sql", "--target", "ai-support")
     assert result.exit_code == 0, result.output
     assert "1. AWS" in result.output
 
 
-def test_gap_needs_one_profile_input(services: Services) -> None:
-    result = run(services, "gap", "--skills", "python", "--text", "I know SQL")
+def test_gap_needs_one_profile_input(market_cli: MarketCLI) -> None:
+    result = market_cli.run("gap", "--skills", "python", "--text", "I know SQL")
     assert isinstance(result.exception, InputError)
-    assert isinstance(run(services, "gap", "--target", "ai-first").exception, InputError)
+    assert isinstance(market_cli.run("gap", "--target", "ai-first").exception, InputError)
 
 
-def test_gap_from_skills_beside_a_background_cites_its_path(services: Services, market_data: Any) -> None:
-    data = run_json(services, "gap", "--skills", "python, kafka", "--from", "data-engineer", "--target", "ai-first")
+def test_gap_from_skills_beside_a_background_cites_its_path(market_cli: MarketCLI, market_data: Any) -> None:
+    data = market_cli.json("gap", "--skills", "python, kafka", "--from", "data-engineer", "--target", "ai-first")
     assert data["recognised"] == ["Python", "Kafka"]
     assert data["citations"][0]["source"] == market_data.guide
 
 
-def test_gap_with_unreadable_cv(services: Services, tmp_path: Path) -> None:
+def test_gap_with_unreadable_cv(market_cli: MarketCLI, tmp_path: Path) -> None:
     bad = tmp_path / "cv.pdf"
     bad.write_bytes(b"")
-    result = run(services, "gap", "--cv", str(bad))
+    result = market_cli.run("gap", "--cv", str(bad))
     assert isinstance(result.exception, InputError) and "cv.pdf" in result.exception.message
 
 
 @pytest.mark.integration
-def test_corpus_gap_for_a_data_engineer_puts_genai_first(full_index: Services) -> None:
+def test_corpus_gap_for_a_data_engineer_puts_genai_first(full_index: Services, market_cli: MarketCLI) -> None:
     args = ["gap", "--from", "data-engineer", "--target", "ai-first", "--top", "20", "--json"]
-    result = CliRunner().invoke(APP, args, obj=full_index)
+    result = MarketCLI(market_cli.app, full_index).run(*args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     ranked = [m["skill"] for m in data["missing"]]
